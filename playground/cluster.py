@@ -58,6 +58,8 @@ from playground.pd.tso import TsoAllocator
 from playground.raft import Raft, Replica
 from playground.reader import KvReader
 from playground.regions import RegionManager
+from playground.tidb.server import TidbServer
+from playground.tidb.variables import ServerSettings
 from playground.tikv.engine import StoreEngine
 from playground.tikv.server import StoreServer
 from playground.tikv.staging import Staging
@@ -89,7 +91,7 @@ class Cluster:
         self._replicas: dict[int, Replica] = {}
         self._pd: PDServer | None = None
         self._reader: KvReader | None = None
-        self._tidb: Any = None
+        self._tidb: TidbServer | None = None
         self._janitor_stop = threading.Event()
         self._janitor: threading.Thread | None = None
         self.cluster_id = 0
@@ -169,6 +171,17 @@ class Cluster:
 
     def _start_tidb(self) -> None:
         """Starts the TiDB stand-in (SQL port and status API)."""
+        cfg = self.config
+        assert self._reader is not None
+        self._tidb = TidbServer(
+            cfg.data_dir / "tidb",
+            self._reader,
+            ServerSettings(cfg.row_format_version, cfg.new_collation),
+            cfg.host,
+            cfg.sql_port,
+            cfg.status_port,
+            self.pd_addr,
+        )
 
     def stop(self) -> None:
         """Stops every server and closes every database (idempotent)."""
@@ -260,13 +273,13 @@ class Cluster:
     def sql_addr(self) -> str:
         if self._tidb is None:
             raise PlaygroundError("TiDB is not running")
-        return str(self._tidb.sql_addr)
+        return self._tidb.sql_addr
 
     @property
     def status_addr(self) -> str:
         if self._tidb is None:
             raise PlaygroundError("TiDB is not running")
-        return str(self._tidb.status_addr)
+        return self._tidb.status_addr
 
     # -- inspection ------------------------------------------------------------------------
 
@@ -306,6 +319,13 @@ class Cluster:
         if self._schedule is None:
             raise PlaygroundError("cluster is not running")
         return self._schedule.config()
+
+    @property
+    def tidb(self) -> TidbServer:
+        """The TiDB stand-in (its ``catalog`` and ``executor``), for tests."""
+        if self._tidb is None:
+            raise PlaygroundError("TiDB is not running")
+        return self._tidb
 
     def tso(self) -> int:
         if self._tso is None:
