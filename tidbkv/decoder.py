@@ -9,9 +9,10 @@ index keys into their values:
 * ``decode_record_datums(key, value)`` — the same as ``{column id: Datum}``.
 * ``decode_handle(key)`` — ``int`` handle or common-handle ``bytes``.
 * ``decode_index_key(key)`` — ``(table_id, index_id, values, handle)``; values of strings whose
-  collation changes them are the sort-key bytes (the original lives in the index value, see
-  ``tidbkv.index.decode_index_value``); handle is None for a distinct unique index (it is in
-  the value).
+  collation changes them are the sort-key bytes (the original lives in the index value);
+  handle is None for a distinct unique index (it is in the value).
+* ``decode_index(key, value)`` — ``(table_id, index_id, values, handle)`` with strings
+  restored from the value's restored data and the handle from wherever it is stored.
 
 Python value per column type (``to_python``): integer types and YEAR → ``int``; FLOAT /
 DOUBLE → ``float``; DECIMAL → ``decimal.Decimal`` with the column's scale; CHAR / VARCHAR /
@@ -35,6 +36,7 @@ from tidbkv.codec import INT_HANDLE_FLAG, decode_int, decode_key
 from tidbkv.collate import get_collator
 from tidbkv.datum import NULL, Datum, Kind
 from tidbkv.errors import DecodeError
+from tidbkv.index import decode_index_kv
 from tidbkv.json_binary import json_to_text
 from tidbkv.keys import (
     INDEX_PREFIX_SEP,
@@ -178,4 +180,19 @@ class RowDecoder:
                 handle = decode_int(rest[1:])[0]
             else:
                 handle = bytes(rest)
+        return table_id, index_id, values, handle
+
+    def decode_index(
+        self, key: bytes, value: bytes
+    ) -> tuple[int, int, list[Any], int | bytes | None]:
+        """``(table_id, index_id, values, handle)`` of an index KV, strings restored."""
+        table_id, index_id, _ = decode_key_head(key)
+        idx = self.index(index_id)
+        _, datums, handle = decode_index_kv(self.table, key, value, self.tz)
+        cols = [self._by_offset[ic.offset] for ic in idx.columns]
+        values = []
+        for d, col in zip(datums, cols, strict=True):
+            if d.kind == Kind.BYTES and col.field_type.tp in m.STRING_TYPES:
+                d = Datum(Kind.STRING, d.value, col.field_type.collate)
+            values.append(to_python(d, col.field_type))
         return table_id, index_id, values, handle

@@ -188,3 +188,23 @@ def test_decode_index_key_int_handle_and_sort_keys() -> None:
         bytes.fromhex("5f698000000000000004"), bytes.fromhex("5f698000000000000008")
     )
     assert dec.decode_index_key(unique_key) == (61, 8, [1, "a", b"\x0e\x33"], None)
+
+
+def test_decode_index_restores_original_strings_from_the_value() -> None:
+    t = table(
+        61,
+        [
+            col("a", ft(m.TYPE_LONG)),
+            col("b", ft(m.TYPE_VARCHAR, flen=10)),
+            col("c", ft(m.TYPE_VARCHAR, flen=10, collate="utf8mb4_unicode_ci")),
+        ],
+        indices=[
+            index(4, "i_abc", ["a", "b", "c"]),
+            index(8, "i_uabc", ["a", "b", "c"], unique=True),
+        ],
+    )
+    key = bytes.fromhex(
+        "74800000000000003d5f698000000000000008038000000000000001016100000000000000f8010e33000000000000f9"
+    )
+    value = bytes.fromhex("0880000300000001020301000300050001612041200000000000000001")
+    assert RowDecoder(t).decode_index(key, value) == (61, 8, [1, "a ", "A "], 1)
