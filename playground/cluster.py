@@ -28,7 +28,7 @@ In-process API (tests and the ``playground`` CLI use it)::
         cluster.faults.set_rates("not-leader=0.05,...")        # same spec as --faults
 
 Fault kinds: not-leader, epoch-not-match, server-busy, region-not-found, key-not-in-region,
-store-not-match, split-before-ingest, leader-transfer (see ``playground.faults``). Everything
+store-not-match, disk-full, split-before-ingest, leader-transfer (see ``playground.faults``). Everything
 (regions, epochs, peers, leaders, TSO, catalog, store data) lives under ``data_dir`` and is
 restored by a new ``Cluster`` on the same directory.
 """
