@@ -19,9 +19,9 @@ import structlog
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from playground.cluster import Cluster, ClusterConfig  # noqa: E402
-from tests.support.tikv_rpc import ClusterRpc  # noqa: E402
-from tidbkv import keys  # noqa: E402
+from playground.cluster import Cluster, ClusterConfig
+from tests.support.tikv_rpc import ClusterRpc
+from tidbkv import keys
 
 
 def main() -> int:
