@@ -1,10 +1,14 @@
-"""Optional TLS on the gRPC servers: PD and stores answer TLS clients; the reader uses TLS too."""
+"""Optional TLS: PD (gRPC and HTTPS on one port) and stores answer TLS clients; the reader
+uses TLS too."""
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
+import ssl
 import subprocess
+import urllib.request
 from pathlib import Path
 
 import grpc
@@ -89,3 +93,9 @@ def test_grpc_servers_speak_tls(tmp_path: Path) -> None:
         with pytest.raises(grpc.RpcError):
             plain.GetMode(import_sstpb_pb2.GetModeRequest(), timeout=2)
         assert cluster.read_all() == []
+        ctx = ssl.create_default_context(cafile=str(tls.ca))
+        url = f"https://{cluster.pd_addr}/pd/api/v1/stores"
+        with urllib.request.urlopen(url, context=ctx, timeout=10) as resp:
+            assert json.loads(resp.read())["count"] == 1
+        for _ in range(3):
+            assert pd.GetMembers(pdpb_pb2.GetMembersRequest(), timeout=10).members
