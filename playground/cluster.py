@@ -241,7 +241,8 @@ class Cluster:
     # -- views used by PD ------------------------------------------------------------------
 
     def _pd_url(self) -> str:
-        return f"http://{self.pd_addr}"
+        scheme = "https" if self.config.tls is not None else "http"
+        return f"{scheme}://{self.pd_addr}"
 
     def _store_views(self) -> list[StoreView]:
         return [

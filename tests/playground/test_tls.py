@@ -85,6 +85,7 @@ def test_grpc_servers_speak_tls(tmp_path: Path) -> None:
         pd = pdpb_pb2_grpc.PDStub(grpc.secure_channel(cluster.pd_addr, creds))
         members = pd.GetMembers(pdpb_pb2.GetMembersRequest(), timeout=10)
         assert members.header.cluster_id == cluster.cluster_id
+        assert members.leader.client_urls == [f"https://{cluster.pd_addr}"]
         store = import_sstpb_pb2_grpc.ImportSSTStub(
             grpc.secure_channel(cluster.store_addrs[1], creds)
         )
