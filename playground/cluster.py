@@ -20,6 +20,7 @@ In-process API (tests and the ``playground`` CLI use it)::
         cluster.staged_count(store_id)          # SSTs written but not yet ingested on a store
         cluster.stored_entries(store_id, start=b"", end=b"")  # MVCC entries a store holds
         cluster.wait_scatter(region_id)         # until its scatter operator finished
+        cluster.tidb.catalog / .executor        # TiDB's TableInfos; ANALYZE counts (.analyzed)
         cluster.faults.stop_store(id) / .start_store(id)   # stopped store: UNAVAILABLE
         cluster.faults.transfer_leader(region_id, store_id)
         cluster.faults.split(raw_key)           # split now (epoch bump)
@@ -27,10 +28,16 @@ In-process API (tests and the ``playground`` CLI use it)::
         cluster.faults.inject(kind, count=1, rpc="ingest")     # scripted region errors
         cluster.faults.set_rates("not-leader=0.05,...")        # same spec as --faults
 
+More ``ClusterConfig`` fields: ``store_ports``, ``replicas`` (3), ``row_format_version`` (2),
+``new_collation`` (True), ``staged_ttl_seconds`` (600), ``import_mode_timeout_seconds`` (600),
+``scatter_delay`` ((0.05, 0.2) s), ``tls`` (``TlsFiles(ca, cert, key)``: gRPC on the stores,
+gRPC + HTTPS on the PD port).
+
 Fault kinds: not-leader, epoch-not-match, server-busy, region-not-found, key-not-in-region,
-store-not-match, disk-full, split-before-ingest, leader-transfer (see ``playground.faults``). Everything
-(regions, epochs, peers, leaders, TSO, catalog, store data) lives under ``data_dir`` and is
-restored by a new ``Cluster`` on the same directory.
+store-not-match, disk-full, split-before-ingest, leader-transfer (see ``playground.faults``
+for which RPC families each hits). Everything (regions, epochs, peers, leaders, TSO, catalog,
+store data) lives under ``data_dir`` and is restored by a new ``Cluster`` on the same
+directory; SSTs written but never ingested are dropped at start-up.
 """
 
 from __future__ import annotations
