@@ -1,0 +1,69 @@
+"""Reading a chunk: open its file at the right offset and yield ``RowBatch`` es.
+
+``read_chunk`` dispatches on the chunk's file type to the SQL reader (with the fast path when a
+``RowShape`` is given), the CSV reader, or the TiCDC table materialiser.
+
+Public API: ``read_chunk``, ``ReadOptions``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from encoder.source.batch import Cursor, RowBatch
+from encoder.source.chunk import Chunk
+from encoder.source.compression import open_stream
+from encoder.source.config import CSVConfig, TiCDCConfig
+from encoder.source.fastpath import RowShape
+from encoder.source.files import FileType
+from encoder.source.sqlreader import read_sql
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """How to read chunks.
+
+    ``shape`` enables the fast path (the table's column names and kinds, from its types);
+    ``column_count`` enables the value-count check without a shape. ``read_block_size`` is the
+    read unit (Lightning's ``mydumper.read-block-size``), ``batch_rows`` the most rows per batch.
+    """
+
+    shape: RowShape | None = None
+    column_count: int | None = None
+    csv: CSVConfig = field(default_factory=CSVConfig)
+    ticdc: TiCDCConfig = field(default_factory=TiCDCConfig)
+    read_block_size: int = 64 << 10
+    batch_rows: int = 4096
+    work_dir: Path | None = None
+
+
+def read_chunk(
+    root: Path | str,
+    chunk: Chunk,
+    options: ReadOptions | None = None,
+    cursor: Cursor | None = None,
+) -> Iterator[RowBatch]:
+    """Yield the rows of ``chunk`` (a file under ``root``) in batches, from ``cursor`` if given.
+
+    Reads block by block: memory holds one window and one batch, whatever the file size.
+    """
+    opts = options or ReadOptions()
+    root = Path(root)
+    if chunk.file_type is FileType.SQL:
+        start = cursor.header_offset if cursor else chunk.header_offset
+        if start is None:
+            start = cursor.pos if cursor else chunk.offset
+        with open_stream(root, chunk.path, chunk.compression, start) as stream:
+            yield from read_sql(
+                stream,
+                chunk,
+                shape=opts.shape,
+                column_count=opts.column_count,
+                block_size=opts.read_block_size,
+                batch_rows=opts.batch_rows,
+                cursor=cursor,
+            )
+        return
+    raise ValueError(f"cannot read {chunk.file_type.value} chunks")
