@@ -112,7 +112,7 @@ def run(next_match, base, stop_at, rows, offsets, room):
         start = m.start()
         if start >= stop_at:
             return start, {stop}
-        {unpack}sep = m.groups()
+        ({unpack}sep,) = m.groups()
         try:
             row = ({convert})
         except Reject:
