@@ -16,6 +16,7 @@ from encoder.source.batch import Cursor, RowBatch
 from encoder.source.chunk import Chunk
 from encoder.source.compression import open_stream
 from encoder.source.config import CSVConfig, TiCDCConfig
+from encoder.source.csvreader import read_csv
 from encoder.source.fastpath import RowShape
 from encoder.source.files import FileType
 from encoder.source.sqlreader import read_sql
@@ -60,6 +61,21 @@ def read_chunk(
                 stream,
                 chunk,
                 shape=opts.shape,
+                column_count=opts.column_count,
+                block_size=opts.read_block_size,
+                batch_rows=opts.batch_rows,
+                cursor=cursor,
+            )
+        return
+    if chunk.file_type is FileType.CSV:
+        columns = cursor.columns if cursor else chunk.columns
+        pos = cursor.pos if cursor else chunk.offset
+        start = 0 if opts.csv.header and columns is None else pos
+        with open_stream(root, chunk.path, chunk.compression, start) as stream:
+            yield from read_csv(
+                stream,
+                chunk,
+                opts.csv,
                 column_count=opts.column_count,
                 block_size=opts.read_block_size,
                 batch_rows=opts.batch_rows,

@@ -1,0 +1,306 @@
+"""CSV tokenizing with Lightning's ``[mydumper.csv]`` semantics, generic and fast.
+
+Generic: ``CSVFormat.record`` reads one record field by field with regexes built from the
+separator, delimiter (quote) and terminator (empty = ``\\r\\n``, ``\\n`` or ``\\r``), any lengths.
+Inside a quoted field a doubled delimiter is one delimiter; with ``backslash-escape`` a
+backslash takes the next byte literally (``\\n``, ``\\t``, ``\\0``, ``\\Z``, ``\\b``, ``\\r`` are
+translated as by ``LOAD DATA``). Empty lines are skipped. A field whose raw text is ``\\N`` is
+NULL (with backslash-escape and ``null = '\\N'``), else a field equal to ``null`` is NULL unless
+``not-null``. ``trim-last-separator`` drops trailing empty fields.
+
+Fast: for the common shape (one-byte separator and delimiter, default or ``\\n``/``\\r\\n``
+terminator, no trimming) ``CSVFormat.fast_matcher(n)`` compiles one regex per row of ``n``
+fields and a generated converter; rows it does not match are read by ``record``. Both give the
+same values (property-tested).
+
+Public API: ``CSVFormat``, ``CSVFastMatcher``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from typing import Any
+
+from encoder.source.blocks import BlockBuffer, NeedMore
+from encoder.source.config import CSVConfig
+from encoder.source.errors import DumpError, preview
+from encoder.source.values import unescape_csv
+from tidbkv.literals import Literal
+
+
+class CSVFormat:
+    """Compiled tokenizer for one ``CSVConfig`` (see the module docstring)."""
+
+    def __init__(self, cfg: CSVConfig) -> None:
+        self.cfg = cfg
+        self.sep = cfg.separator.encode("utf-8")
+        self.quote = cfg.delimiter.encode("utf-8")
+        self.term = cfg.terminator.encode("utf-8")
+        self.escape = cfg.backslash_escape
+        self.null = cfg.null.encode("utf-8")
+        self.mysql_null = self.escape and not cfg.not_null and cfg.null == "\\N"
+        s, q = re.escape(self.sep), re.escape(self.quote)
+        esc = rb"|\\[\s\S]" if self.escape else b""
+        no_esc = rb"(?!\\)" if self.escape else b""
+        term_look = re.escape(self.term) if self.term else rb"[\r\n]"
+        quote_look = rb"|" + q if self.quote else b""
+        # Unquoted: any byte not starting a separator, terminator, quote or escape.
+        self.unquoted = re.compile(
+            rb"(?:(?!"
+            + s
+            + rb"|"
+            + term_look
+            + quote_look
+            + rb")"
+            + no_esc
+            + rb"[\s\S]"
+            + esc
+            + rb")*+"
+        )
+        if self.quote:
+            self.quoted = re.compile(
+                q
+                + rb"((?:(?!"
+                + q
+                + rb")"
+                + no_esc
+                + rb"[\s\S]"
+                + esc
+                + rb"|"
+                + q
+                + q
+                + rb")*+)"
+                + q
+            )
+            pair = rb"\\[\s\S]|" + q + q if self.escape else q + q
+            self._quoted_pairs = re.compile(pair)
+        self._pair_map: dict[bytes, bytes] = {self.quote * 2: self.quote}
+        # Bytes that must be visible after an unquoted field to know where it ends.
+        self._lookahead = max(len(self.sep), len(self.term) or 2, len(self.quote), 2)
+
+    # -- values -----------------------------------------------------------------------------
+
+    def _unquote(self, body: bytes) -> bytes:
+        """A quoted body: doubled delimiters collapse; escapes stay for ``convert``."""
+        if self.quote * 2 not in body:
+            return body
+        return self._quoted_pairs.sub(lambda m: self._pair_map.get(m.group(), m.group()), body)
+
+    def convert(self, raw: bytes) -> Literal:
+        """The value of a field's raw text (delimiters already removed)."""
+        if self.mysql_null and raw == b"\\N":
+            return None
+        value = unescape_csv(raw) if self.escape else raw
+        if not self.mysql_null and not self.cfg.not_null and value == self.null:
+            return None
+        return value
+
+    def header_names(self, fields: list[bytes], buf: BlockBuffer, offset: int) -> tuple[str, ...]:
+        names = []
+        for raw in fields:
+            text = unescape_csv(raw) if self.escape else raw
+            try:
+                names.append(text.decode("utf-8"))
+            except UnicodeDecodeError:
+                raise DumpError(
+                    buf.name, offset, "column names in valid UTF-8", preview(raw)
+                ) from None
+        return tuple(names)
+
+    # -- generic records --------------------------------------------------------------------
+
+    def _error(self, buf: BlockBuffer, p: int, expected: str) -> DumpError:
+        return DumpError(buf.name, buf.offset(p), expected, preview(buf.data[p:]))
+
+    def _at_term(self, buf: BlockBuffer, p: int) -> int:
+        """End of a terminator at ``p`` (< window end), or -1; asks for more when one may be
+        cut off by the window."""
+        data = buf.data
+        if self.term:
+            if data.startswith(self.term, p):
+                return p + len(self.term)
+            if not buf.eof and len(data) - p < len(self.term) and self.term.startswith(data[p:]):
+                raise NeedMore()
+            return -1
+        c = data[p]
+        if c == 10:
+            return p + 1
+        if c == 13:
+            if p + 1 < len(data):
+                return p + 2 if data[p + 1] == 10 else p + 1
+            if not buf.eof:
+                raise NeedMore()
+            return p + 1
+        return -1
+
+    def _starts(self, buf: BlockBuffer, p: int, token: bytes) -> bool:
+        data = buf.data
+        if data.startswith(token, p):
+            return True
+        if not buf.eof and len(data) - p < len(token) and token.startswith(data[p:]):
+            raise NeedMore()
+        return False
+
+    def skip_empty_lines(self, buf: BlockBuffer, p: int) -> int:
+        """Position of the next record's first byte (``len(data)`` at the end of the file)."""
+        data = buf.data
+        while True:
+            if p >= len(data):
+                if buf.eof:
+                    return p
+                raise NeedMore()
+            end = self._at_term(buf, p)
+            if end < 0:
+                return p
+            p = end
+
+    def record(self, buf: BlockBuffer, p: int) -> tuple[list[bytes], int]:
+        """The raw fields of the record at ``p`` (a non-empty line) and the position after it."""
+        data = buf.data
+        fields: list[bytes] = []
+        while True:
+            if self.quote and self._starts(buf, p, self.quote):
+                m = self.quoted.match(data, p)
+                if m is None:
+                    if not buf.eof:
+                        raise NeedMore()
+                    raise self._error(buf, p, "a closing delimiter")
+                if m.end() + len(self.quote) > len(data) and not buf.eof:
+                    raise NeedMore()  # the closing delimiter may be the first of a doubled one
+                fields.append(self._unquote(m.group(1)))
+                p = m.end()
+            else:
+                m = self.unquoted.match(data, p)
+                end = m.end() if m else p
+                if end + self._lookahead > len(data) and not buf.eof:
+                    raise NeedMore()  # a separator, terminator or escape may be cut off
+                fields.append(data[p:end])
+                p = end
+            if p >= len(data):
+                if buf.eof:
+                    return fields, p
+                raise NeedMore()
+            if self._starts(buf, p, self.sep):
+                p += len(self.sep)
+                continue
+            end = self._at_term(buf, p)
+            if end >= 0:
+                return fields, end
+            if self.escape and data[p] == 92:
+                raise self._error(buf, p, "a character after '\\'")
+            raise self._error(buf, p, "a separator or the end of the line")
+
+    def row(self, fields: list[bytes]) -> tuple[Literal, ...]:
+        if self.cfg.trim_last_separator:
+            while fields and not fields[-1]:
+                fields.pop()
+        return tuple(self.convert(f) for f in fields)
+
+    # -- fast rows --------------------------------------------------------------------------
+
+    def fast_matcher(self, n: int) -> CSVFastMatcher | None:
+        """A compiled row regex for ``n`` fields, or ``None`` when this config is not common."""
+        if (
+            len(self.sep) != 1
+            or len(self.quote) > 1
+            or self.term not in (b"", b"\n", b"\r\n")
+            or self.cfg.trim_last_separator
+            or n < 1
+        ):
+            return None
+        return CSVFastMatcher(self, n)
+
+
+_FAST_TEMPLATE = """
+def run(next_match, base, stop_at, rows, offsets, room):
+    pos = -1
+    for m in iter(next_match, None):
+        start = m.start()
+        if start >= stop_at:
+            return start, 2
+        ({unpack}) = m.groups()
+        rows.append(({convert}))
+        offsets.append(base + start)
+        pos = m.end()
+        room -= 1
+        if not room:
+            return pos, 3
+    return pos, 0
+"""
+
+FastRunner = Callable[
+    [Callable[[], Any], int, int, list[tuple[Literal, ...]], list[int], int], tuple[int, int]
+]
+
+
+class CSVFastMatcher:
+    """One regex per row of ``n`` fields and a generated converter (see ``CSVFormat``)."""
+
+    def __init__(self, fmt: CSVFormat, n: int) -> None:
+        sep = re.escape(fmt.sep)
+        stop = fmt.sep + fmt.quote + b"\r\n" + (b"\\" if fmt.escape else b"")
+        cls = b"[^" + b"".join(re.escape(bytes([c])) for c in stop) + b"]"
+        esc = rb"(?:\\[\s\S]" + cls + rb"*+)*+" if fmt.escape else b""
+        unquoted = b"(" + cls + b"*+" + esc + b")"
+        if fmt.quote:
+            q = re.escape(fmt.quote)
+            qcls = b"[^" + q + (rb"\\" if fmt.escape else b"") + b"]"
+            pair = rb"(?:\\[\s\S]|" + q + q + rb")" if fmt.escape else q + q
+            quoted = q + b"(" + qcls + b"*+(?:" + pair + qcls + b"*+)*+)" + q
+            field = b"(?:" + quoted + b"|" + unquoted + b")"
+        else:
+            field = unquoted
+        term = re.escape(fmt.term) if fmt.term else rb"(?:\r\n|\n|\r)"
+        self.regex = re.compile(field + (sep + field) * (n - 1) + term + b"(?:" + term + b")*+")
+        exprs = []
+        names = []
+        qq = fmt.quote * 2
+        for i in range(n):
+            u = f"u{i}"
+            if fmt.quote:
+                qn = f"q{i}"
+                names += [qn, u]
+                quick_q = f"{qn} != NULL and 92 not in {qn} and QQ not in {qn}"
+                qexpr = f"({qn} if {quick_q} else slowq({qn}))"
+            else:
+                names.append(u)
+            quick_u = f"{u} != NULL and 92 not in {u}"
+            uexpr = f"({u} if {quick_u} else slow({u}))"
+            exprs.append(f"({qexpr} if {qn} is not None else {uexpr})" if fmt.quote else uexpr)
+        source = _FAST_TEMPLATE.format(
+            unpack="".join(f"{x}, " for x in names), convert="".join(e + ", " for e in exprs)
+        )
+        namespace: dict[str, Any] = {
+            "NULL": b"\\N" if fmt.mysql_null else (None if fmt.cfg.not_null else fmt.null),
+            "QQ": qq if fmt.quote else b"\x00never",
+            "slow": fmt.convert,
+            "slowq": lambda body: fmt.convert(fmt._unquote(body)),
+        }
+        exec(compile(source, f"<fast csv row x{n}>", "exec"), namespace)
+        self._run: FastRunner = namespace["run"]
+        self._scanner = getattr(self.regex, "scanner", None)
+
+    def run(
+        self,
+        data: bytes,
+        pos: int,
+        base: int,
+        stop_at: int,
+        rows: list[tuple[Literal, ...]],
+        offsets: list[int],
+        room: int,
+    ) -> tuple[int, int]:
+        """Like ``FastRowMatcher.run``: returns (position, 0=no match / 2=stop / 3=full)."""
+        if self._scanner is not None:
+            next_match = self._scanner(data, pos).match
+        else:  # pragma: no cover - CPython always has Pattern.scanner
+            state = {"p": pos}
+
+            def next_match() -> re.Match[bytes] | None:
+                m = self.regex.match(data, state["p"])
+                if m is not None:
+                    state["p"] = m.end()
+                return m
+
+        return self._run(next_match, base, stop_at, rows, offsets, room)
