@@ -33,9 +33,11 @@ def read_csv(
     batch_rows: int = 4096,
     cursor: Cursor | None = None,
     fmt: CSVFormat | None = None,
+    fast_path: bool = True,
 ) -> Iterator[RowBatch]:
     """Yield the chunk's rows; ``stream`` must be positioned at the start (0 when the header
-    must be read first, else the chunk's or cursor's position)."""
+    must be read first, else the chunk's or cursor's position). ``fast_path=False`` forces
+    the generic record parser (for comparisons)."""
     fmt = fmt or CSVFormat(cfg)
     buf = BlockBuffer(stream, block_size)
     buf.fill(0)
@@ -62,7 +64,7 @@ def read_csv(
         p = buf.jump(start)
 
     expect = len(columns) if columns else column_count
-    fast: CSVFastMatcher | None = fmt.fast_matcher(expect) if expect else None
+    fast: CSVFastMatcher | None = fmt.fast_matcher(expect) if expect and fast_path else None
     rows: list[tuple[Literal, ...]] = []
     offsets: list[int] = []
 
@@ -112,7 +114,7 @@ def read_csv(
             row = fmt.row(fields)
             if expect is None:
                 expect = len(row)
-                fast = fmt.fast_matcher(expect)
+                fast = fmt.fast_matcher(expect) if fast_path else None
             elif len(row) != expect:
                 raise ColumnCountError(chunk.path, buf.offset(q), expect, len(row))
             rows.append(row)
