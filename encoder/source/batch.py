@@ -55,6 +55,8 @@ class RowBatch:
     files) and has implicit row ID ``first_rowid + i``. ``columns`` is the column list the file
     gives (INSERT column list or CSV header; ``None`` = all table columns in table order).
     ``end_pos`` is the offset just after the last row (progress); ``cursor`` resumes after it.
+    ``paths`` names each row's source file when it is not the chunk's own ``path`` (TiCDC
+    tables, whose rows come from many files; ``end_pos`` then counts rows).
     """
 
     rows: list[tuple[Literal, ...]]
@@ -64,6 +66,7 @@ class RowBatch:
     session: Session
     end_pos: int
     cursor: Cursor
+    paths: list[str] | None = None
 
     def __len__(self) -> int:
         return len(self.rows)

@@ -155,10 +155,18 @@ class CSVFormat:
                 return p
             p = end
 
-    def record(self, buf: BlockBuffer, p: int) -> tuple[list[bytes], int]:
-        """The raw fields of the record at ``p`` (a non-empty line) and the position after it."""
+    def record(
+        self, buf: BlockBuffer, p: int, quoted_flags: list[bool] | None = None
+    ) -> tuple[list[bytes], int]:
+        """The raw fields of the record at ``p`` (a non-empty line) and the position after it.
+
+        Quoted fields come back without their delimiters (doubled delimiters collapsed,
+        escapes left for ``convert``); ``quoted_flags``, if given, receives one flag per field.
+        """
         data = buf.data
         fields: list[bytes] = []
+        if quoted_flags is not None:
+            quoted_flags.clear()
         while True:
             if self.quote and self._starts(buf, p, self.quote):
                 m = self.quoted.match(data, p)
@@ -169,6 +177,8 @@ class CSVFormat:
                 if m.end() + len(self.quote) > len(data) and not buf.eof:
                     raise NeedMore()  # the closing delimiter may be the first of a doubled one
                 fields.append(self._unquote(m.group(1)))
+                if quoted_flags is not None:
+                    quoted_flags.append(True)
                 p = m.end()
             else:
                 m = self.unquoted.match(data, p)
@@ -176,6 +186,8 @@ class CSVFormat:
                 if end + self._lookahead > len(data) and not buf.eof:
                     raise NeedMore()  # a separator, terminator or escape may be cut off
                 fields.append(data[p:end])
+                if quoted_flags is not None:
+                    quoted_flags.append(False)
                 p = end
             if p >= len(data):
                 if buf.eof:

@@ -20,6 +20,7 @@ from encoder.source.csvreader import read_csv
 from encoder.source.fastpath import RowShape
 from encoder.source.files import FileType
 from encoder.source.sqlreader import read_sql
+from encoder.source.ticdcstate import read_ticdc
 
 
 @dataclass(frozen=True)
@@ -29,6 +30,8 @@ class ReadOptions:
     ``shape`` enables the fast path (the table's column names and kinds, from its types);
     ``column_count`` enables the value-count check without a shape. ``read_block_size`` is the
     read unit (Lightning's ``mydumper.read-block-size``), ``batch_rows`` the most rows per batch.
+    ``ticdc`` describes TiCDC CSV files and ``work_dir`` is where a TiCDC table's scratch
+    LevelDB goes (system temp dir if ``None``).
     """
 
     shape: RowShape | None = None
@@ -81,5 +84,15 @@ def read_chunk(
                 batch_rows=opts.batch_rows,
                 cursor=cursor,
             )
+        return
+    if chunk.file_type is FileType.TICDC:
+        yield from read_ticdc(
+            root,
+            chunk,
+            opts.ticdc,
+            work_dir=opts.work_dir,
+            batch_rows=opts.batch_rows,
+            cursor=cursor,
+        )
         return
     raise ValueError(f"cannot read {chunk.file_type.value} chunks")
