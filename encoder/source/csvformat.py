@@ -232,11 +232,15 @@ def run(next_match, base, stop_at, rows, offsets, room):
         if start >= stop_at:
             return start, 2
         ({unpack}) = m.groups()
-        rows.append(({convert}))
+        try:
+            row = ({convert})
+        except Reject:
+            return start, 4
+        rows.append(row)
         offsets.append(base + start)
         pos = m.end()
         room -= 1
-        if not room:
+        if room <= 0:
             return pos, 3
     return pos, 0
 """
@@ -246,10 +250,21 @@ FastRunner = Callable[
 ]
 
 
+class _Reject(Exception):
+    pass
+
+
 class CSVFastMatcher:
-    """One regex per row of ``n`` fields and a generated converter (see ``CSVFormat``)."""
+    """One regex per row of ``n`` fields and a generated converter (see ``CSVFormat``).
+
+    A quoted field is matched as delimiter, no delimiter, delimiter: doubled delimiters never
+    match, and a body ending in an odd run of backslashes (its closing delimiter was escaped)
+    is rejected, so the row goes to the generic parser. Run statuses: 0 no match, 2 stop
+    offset reached, 3 batch full, 4 row rejected.
+    """
 
     def __init__(self, fmt: CSVFormat, n: int) -> None:
+        self.fmt = fmt
         sep = re.escape(fmt.sep)
         stop = fmt.sep + fmt.quote + b"\r\n" + (b"\\" if fmt.escape else b"")
         cls = b"[^" + b"".join(re.escape(bytes([c])) for c in stop) + b"]"
@@ -257,41 +272,52 @@ class CSVFastMatcher:
         unquoted = b"(" + cls + b"*+" + esc + b")"
         if fmt.quote:
             q = re.escape(fmt.quote)
-            qcls = b"[^" + q + (rb"\\" if fmt.escape else b"") + b"]"
-            pair = rb"(?:\\[\s\S]|" + q + q + rb")" if fmt.escape else q + q
-            quoted = q + b"(" + qcls + b"*+(?:" + pair + qcls + b"*+)*+)" + q
-            field = b"(?:" + quoted + b"|" + unquoted + b")"
+            field = b"(?:" + q + b"([^" + q + b"]*+)" + q + b"|" + unquoted + b")"
         else:
             field = unquoted
         term = re.escape(fmt.term) if fmt.term else rb"(?:\r\n|\n|\r)"
         self.regex = re.compile(field + (sep + field) * (n - 1) + term + b"(?:" + term + b")*+")
+        null_check = not fmt.mysql_null and not fmt.cfg.not_null
+        names: list[str] = []
         exprs = []
-        names = []
-        qq = fmt.quote * 2
         for i in range(n):
             u = f"u{i}"
-            if fmt.quote:
-                qn = f"q{i}"
-                names += [qn, u]
-                quick_q = f"{qn} != NULL and 92 not in {qn} and QQ not in {qn}"
-                qexpr = f"({qn} if {quick_q} else slowq({qn}))"
+            if fmt.escape:
+                quick = f"{u} != NULL and 92 not in {u}" if null_check else f"92 not in {u}"
+                uexpr = f"({u} if {quick} else slow({u}))"
             else:
+                uexpr = f"({u} if {u} != NULL else None)" if null_check else u
+            if not fmt.quote:
                 names.append(u)
-            quick_u = f"{u} != NULL and 92 not in {u}"
-            uexpr = f"({u} if {quick_u} else slow({u}))"
-            exprs.append(f"({qexpr} if {qn} is not None else {uexpr})" if fmt.quote else uexpr)
+                exprs.append(uexpr)
+                continue
+            qn = f"q{i}"
+            names += [qn, u]
+            if fmt.escape:
+                quick = f"{qn} != NULL and 92 not in {qn}" if null_check else f"92 not in {qn}"
+                qexpr = f"({qn} if {quick} else slowq({qn}))"
+            else:
+                qexpr = f"({qn} if {qn} != NULL else None)" if null_check else qn
+            exprs.append(f"({qexpr} if {qn} is not None else {uexpr})")
         source = _FAST_TEMPLATE.format(
             unpack="".join(f"{x}, " for x in names), convert="".join(e + ", " for e in exprs)
         )
         namespace: dict[str, Any] = {
-            "NULL": b"\\N" if fmt.mysql_null else (None if fmt.cfg.not_null else fmt.null),
-            "QQ": qq if fmt.quote else b"\x00never",
+            "NULL": fmt.null,
+            "Reject": _Reject,
             "slow": fmt.convert,
-            "slowq": lambda body: fmt.convert(fmt._unquote(body)),
+            "slowq": self._quoted,
         }
         exec(compile(source, f"<fast csv row x{n}>", "exec"), namespace)
         self._run: FastRunner = namespace["run"]
         self._scanner = getattr(self.regex, "scanner", None)
+
+    def _quoted(self, body: bytes) -> Literal:
+        # An odd run of backslashes before the closing delimiter: it was escaped, and the
+        # regex cut the field short; only the generic parser can read this row.
+        if (len(body) - len(body.rstrip(b"\\"))) % 2:
+            raise _Reject()
+        return self.fmt.convert(body)
 
     def run(
         self,
@@ -303,7 +329,7 @@ class CSVFastMatcher:
         offsets: list[int],
         room: int,
     ) -> tuple[int, int]:
-        """Like ``FastRowMatcher.run``: returns (position, 0=no match / 2=stop / 3=full)."""
+        """Like ``FastRowMatcher.run``: (position, 0 no match / 2 stop / 3 full / 4 rejected)."""
         if self._scanner is not None:
             next_match = self._scanner(data, pos).match
         else:  # pragma: no cover - CPython always has Pattern.scanner

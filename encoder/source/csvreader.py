@@ -90,6 +90,8 @@ def read_csv(
 
     while True:
         try:
+            if len(rows) >= batch_rows:
+                yield make_batch()
             data = buf.data
             q = fmt.skip_empty_lines(buf, p)
             if q >= len(data):
@@ -107,7 +109,9 @@ def read_csv(
                     p = pos
                     yield make_batch()
                     continue
-                if pos >= 0:
+                if status == 4:
+                    q = pos
+                elif pos >= 0:
                     p = pos
                     continue
             fields, q2 = fmt.record(buf, q)

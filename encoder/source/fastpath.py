@@ -123,7 +123,7 @@ def run(next_match, base, stop_at, rows, offsets, room):
         if sep == b";":
             return pos, {stmt_end}
         room -= 1
-        if not room:
+        if room <= 0:
             return pos, {full}
     return pos, {no_match}
 """

@@ -196,6 +196,8 @@ def read_sql(
                 continue
 
             # Inside a VALUES list: p is at a row (possibly after whitespace).
+            if len(rows) >= batch_rows:
+                yield make_batch()
             q = p if p < len(data) and data[p] == 40 else syn.skip(p)
             if q >= len(data):
                 if buf.eof:

@@ -261,3 +261,10 @@ def test_more_rows_than_the_row_id_range_is_an_error() -> None:
     with pytest.raises(RowIDOverflowError) as info:
         rows_of(text, rowid_max=2)
     assert info.value.offset == text.index(b"(3)")
+
+
+def test_batches_stay_within_the_limit_when_statements_end_exactly_at_it() -> None:
+    stmt = b"INSERT INTO t VALUES " + b",".join(b"(%d)" % i for i in range(4)) + b";\n"
+    for shape in (None, shape_of([ColumnKind.INT])):
+        got = batches(stmt * 5, shape=shape, batch_rows=4)
+        assert [len(b) for b in got] == [4] * 5
