@@ -15,7 +15,7 @@ from pathlib import Path
 from encoder.source.batch import Cursor, RowBatch
 from encoder.source.chunk import Chunk
 from encoder.source.compression import open_stream
-from encoder.source.config import CSVConfig, TiCDCConfig
+from encoder.source.config import CSVConfig, MydumperConfig, TiCDCConfig
 from encoder.source.csvreader import read_csv
 from encoder.source.fastpath import RowShape
 from encoder.source.files import FileType
@@ -41,6 +41,28 @@ class ReadOptions:
     read_block_size: int = 64 << 10
     batch_rows: int = 4096
     work_dir: Path | None = None
+
+    @classmethod
+    def for_config(
+        cls,
+        cfg: MydumperConfig,
+        *,
+        shape: RowShape | None = None,
+        column_count: int | None = None,
+        ticdc: TiCDCConfig | None = None,
+        work_dir: Path | None = None,
+        batch_rows: int = 4096,
+    ) -> ReadOptions:
+        """Options from ``[mydumper]`` (``read-block-size``, ``[mydumper.csv]``)."""
+        return cls(
+            shape=shape,
+            column_count=column_count,
+            csv=cfg.csv,
+            ticdc=ticdc or TiCDCConfig(),
+            read_block_size=cfg.read_block_size,
+            batch_rows=batch_rows,
+            work_dir=work_dir,
+        )
 
 
 def read_chunk(

@@ -298,3 +298,19 @@ def test_names_are_lower_cased_unless_case_sensitive(tmp_path: Path) -> None:
 def test_scanning_a_missing_directory_fails(tmp_path: Path) -> None:
     with pytest.raises(ScanError):
         scan_dump(tmp_path / "nope")
+
+
+def test_sample_config_documents_every_key_with_its_default() -> None:
+    import dataclasses
+    import tomllib
+
+    path = Path(__file__).resolve().parents[2] / "deploy" / "encoder.toml"
+    text = path.read_text()
+    doc = tomllib.loads(text)
+    assert MydumperConfig.from_dict(doc["mydumper"]) == MydumperConfig(data_source_dir="/data/dump")
+    assert TiCDCConfig.from_dict(doc["ticdc"]) == TiCDCConfig()
+    for cls in (MydumperConfig, CSVConfig, FileRouteRule, TiCDCConfig):
+        for f in dataclasses.fields(cls):
+            if cls is FileRouteRule and f.name in ("path", "unescape"):
+                continue
+            assert f.name.replace("_", "-") in text, f"{cls.__name__}.{f.name} undocumented"
