@@ -17,7 +17,7 @@ from typing import BinaryIO
 
 import zstandard
 
-from encoder.source.errors import CompressionError
+from encoder.source.errors import CompressionError, ScanError
 from encoder.source.files import SUPPORTED_COMPRESSIONS, Compression
 
 _CODEC_ERRORS: tuple[type[BaseException], ...] = (
@@ -49,6 +49,8 @@ class ByteStream:
             raise CompressionError(
                 self.name, self.pos, f"a valid {self.compression.value} stream", str(exc)
             ) from exc
+        except OSError as exc:
+            raise ScanError(self.name, f"cannot read at offset {self.pos}: {exc.strerror}") from exc
         self.pos += len(data)
         return data
 
@@ -81,7 +83,10 @@ def open_stream(root: Path, rel_path: str, compression: Compression, offset: int
     if compression not in SUPPORTED_COMPRESSIONS:
         raise CompressionError(rel_path, 0, "gzip, zstd, xz or no compression", compression.value)
     path = root / rel_path
-    f = path.open("rb")
+    try:
+        f = path.open("rb")
+    except OSError as exc:
+        raise ScanError(rel_path, f"cannot open: {exc.strerror}") from exc
     raw: BinaryIO
     try:
         if compression is Compression.NONE:

@@ -11,11 +11,13 @@ the results and no more than one row (plus a block) is held in memory.
 The chunk's rows are those starting before ``end_offset``; a chunk that starts inside a
 statement (``header_offset``) first reads that statement's header, then jumps to ``offset``.
 
-Public API: ``read_sql``.
+Public API: ``read_sql``, ``apply_versioned_comment``, ``fast_matcher``,
+``SKIPPED_STATEMENTS``.
 """
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 
 from encoder.source.batch import Cursor, RowBatch
@@ -28,7 +30,7 @@ from encoder.source.session import Session, SessionTracker
 from encoder.source.sqlsyntax import InsertHeader, SQLSyntax
 from tidbkv.literals import Literal
 
-_SKIPPED_STATEMENTS = frozenset({"LOCK", "UNLOCK", "BEGIN", "START", "COMMIT", "USE"})
+SKIPPED_STATEMENTS = frozenset({"LOCK", "UNLOCK", "BEGIN", "START", "COMMIT", "USE"})
 
 
 def apply_versioned_comment(content: bytes, tracker: SessionTracker, name: str, base: int) -> None:
@@ -42,18 +44,10 @@ def apply_versioned_comment(content: bytes, tracker: SessionTracker, name: str, 
         syn.set_statement(q, tracker, end_byte=None)
 
 
-class _Matchers:
-    """Fast matchers per (shape, quote), built lazily."""
-
-    def __init__(self) -> None:
-        self._cache: dict[tuple[RowShape, int], FastRowMatcher] = {}
-
-    def get(self, shape: RowShape, quote: int) -> FastRowMatcher:
-        key = (shape, quote)
-        m = self._cache.get(key)
-        if m is None:
-            m = self._cache[key] = FastRowMatcher(shape, quote)
-        return m
+@functools.lru_cache(maxsize=256)
+def fast_matcher(shape: RowShape, quote: int) -> FastRowMatcher:
+    """The (cached) fast matcher for a row shape and quote character."""
+    return FastRowMatcher(shape, quote)
 
 
 def read_sql(
@@ -65,7 +59,6 @@ def read_sql(
     block_size: int = 64 << 10,
     batch_rows: int = 4096,
     cursor: Cursor | None = None,
-    matchers: _Matchers | None = None,
 ) -> Iterator[RowBatch]:
     """Yield the chunk's rows in batches; ``stream`` must be positioned at the chunk's
     ``header_offset`` when that is set (else at the start offset)."""
@@ -74,7 +67,6 @@ def read_sql(
     tracker = SessionTracker(cursor.session if cursor else chunk.session)
     next_rowid = (cursor.prev_rowid if cursor else chunk.prev_rowid_max) + 1
     end_offset = chunk.end_offset
-    cache = matchers or _Matchers()
 
     buf = BlockBuffer(stream, block_size)
     syn = SQLSyntax(buf)
@@ -114,7 +106,7 @@ def read_sql(
             )
         if fast_shape is not None and expect is not None and len(fast_shape.kinds) != expect:
             fast_shape = None
-        fast = cache.get(fast_shape, 39) if fast_shape is not None else None
+        fast = fast_matcher(fast_shape, 39) if fast_shape is not None else None
 
     def make_batch() -> RowBatch:
         nonlocal rows, offsets, first_rowid
@@ -185,7 +177,7 @@ def read_sql(
                         continue
                     if word == "SET":
                         p = syn.set_statement(q, tracker)
-                    elif word in _SKIPPED_STATEMENTS:
+                    elif word in SKIPPED_STATEMENTS:
                         p = syn.skip_statement(q)
                     else:
                         raise syn.error(q, "an INSERT, REPLACE or SET statement")
@@ -210,7 +202,7 @@ def read_sql(
                     data, q, buf.base, end_offset - buf.base, rows, offsets, batch_rows - len(rows)
                 )
                 if status is FastStatus.NO_MATCH and pos < 0 and fast_shape is not None:
-                    other = cache.get(fast_shape, 34 if fast.quote == 39 else 39)
+                    other = fast_matcher(fast_shape, 34 if fast.quote == 39 else 39)
                     pos, status = other.run(
                         data,
                         q,

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from encoder.source.blocks import BlockBuffer, NeedMore
 from encoder.source.compression import ByteStream
 from encoder.source.session import Session, SessionTracker
-from encoder.source.sqlreader import _SKIPPED_STATEMENTS, apply_versioned_comment
+from encoder.source.sqlreader import SKIPPED_STATEMENTS, apply_versioned_comment
 from encoder.source.sqlsyntax import SQLSyntax
 
 # Whole tokens of an INSERT body; never consumes ';' nor a token the window/target cuts.
@@ -96,7 +96,7 @@ def find_split_points(
                         in_body = True
                     elif word == "SET":
                         p = syn.set_statement(q, tracker)
-                    elif word in _SKIPPED_STATEMENTS:
+                    elif word in SKIPPED_STATEMENTS:
                         p = syn.skip_statement(q)
                     else:
                         raise syn.error(q, "an INSERT, REPLACE or SET statement")

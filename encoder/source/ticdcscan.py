@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from encoder.source.chunk import UNBOUNDED_END, Chunk
+from encoder.source.chunker import COMPRESSION_RATIO_BOUND
 from encoder.source.compression import open_stream
 from encoder.source.config import MydumperConfig
 from encoder.source.errors import CDCError
@@ -89,7 +90,7 @@ class TiCDCTable:
         size = 0
         for v in self.versions:
             for f in v.files:
-                ratio = 1 if f.compression is Compression.NONE else 8192
+                ratio = COMPRESSION_RATIO_BOUND.get(f.compression, 1)
                 size += f.size * ratio
         return Chunk(
             db=self.db,

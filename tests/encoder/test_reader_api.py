@@ -158,3 +158,9 @@ def test_bundled_sample_dump_scans_and_reads_cleanly(fast: bool) -> None:
     assert counts["orders"] == 800
     assert counts["page_views"] == 1000
     assert 100 <= counts["products"] <= 140
+
+
+def test_missing_data_file_is_a_scan_error_naming_it(tmp_path: Path) -> None:
+    with pytest.raises(ScanError) as info:
+        list(read_chunk(tmp_path, chunk_of("db.t.9.sql")))
+    assert info.value.path == "db.t.9.sql"
