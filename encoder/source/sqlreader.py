@@ -74,7 +74,6 @@ def read_sql(
 
     in_rows = False
     stmt_offset: int | None = None
-    header: InsertHeader | None = None
     expect: int | None = column_count
     fast: FastRowMatcher | None = None
     fast_shape: RowShape | None = None
@@ -87,12 +86,12 @@ def read_sql(
     p = 0
 
     def enter_statement(h: InsertHeader, offset: int) -> None:
-        nonlocal header, stmt_offset, expect, fast, fast_shape, in_rows
+        nonlocal stmt_offset, expect, fast, fast_shape, in_rows
         if chunk.insert_table is not None and h.table.lower() != chunk.insert_table.lower():
             raise DumpError(
                 chunk.path, offset, f"INSERT INTO `{chunk.insert_table}`", f"`{h.table}`"
             )
-        header, stmt_offset, in_rows = h, offset, True
+        stmt_offset, in_rows = offset, True
         fast_shape = None
         if shape is not None:
             fast_shape = shape if h.columns is None else shape.for_columns(h.columns)
@@ -106,7 +105,8 @@ def read_sql(
             )
         if fast_shape is not None and expect is not None and len(fast_shape.kinds) != expect:
             fast_shape = None
-        fast = fast_matcher(fast_shape, 39) if fast_shape is not None else None
+        quote = fast.quote if fast is not None else 39  # keep the quote style the file uses
+        fast = fast_matcher(fast_shape, quote) if fast_shape is not None else None
 
     def make_batch() -> RowBatch:
         nonlocal rows, offsets, first_rowid
