@@ -122,19 +122,19 @@ def decode_uint_desc(b: bytes) -> tuple[int, bytes]:
     return ~_BE64.unpack_from(b)[0] & _U64, b[8:]
 
 
+_MARKERS = [bytes((ENC_MARKER - i,)) for i in range(ENC_GROUP_SIZE + 1)]
+
+
 def encode_bytes(data: bytes) -> bytes:
     """Memcomparable bytes (``codec.EncodeBytes``): groups of 8 + marker ``0xFF - pad``."""
     n = len(data)
-    out = bytearray()
     full = n - n % ENC_GROUP_SIZE
-    for i in range(0, full, ENC_GROUP_SIZE):
-        out += data[i : i + ENC_GROUP_SIZE]
-        out.append(ENC_MARKER)
     pad = ENC_GROUP_SIZE - (n - full)
-    out += data[full:]
-    out += _PADS[pad]
-    out.append(ENC_MARKER - pad)
-    return bytes(out)
+    tail = data[full:] + _PADS[pad] + _MARKERS[pad]
+    if not full:
+        return bytes(tail)
+    groups = [data[i : i + ENC_GROUP_SIZE] for i in range(0, full, ENC_GROUP_SIZE)]
+    return b"\xff".join(groups) + b"\xff" + tail
 
 
 def decode_bytes(b: bytes) -> tuple[bytes, bytes]:
