@@ -16,7 +16,8 @@ A handle is an ``int`` (int handle, ``_tidb_rowid``) or ``bytes`` (an encoded co
 Public API: ``TABLE_PREFIX``, ``RECORD_PREFIX_SEP``, ``INDEX_PREFIX_SEP``, ``META_PREFIX``,
 ``table_prefix``, ``record_prefix``, ``index_prefix``, ``encode_row_key_with_handle``,
 ``encode_row_key``, ``encode_handle``, ``encode_common_handle``, ``decode_common_handle``,
-``decode_table_id``, ``decode_row_key_int_handle``, ``decode_record_key``, ``is_record_key``,
+``decode_table_id``, ``decode_row_key_int_handle``, ``decode_record_key``, ``decode_row_key``,
+``is_record_key``,
 ``is_index_key``, ``table_range``, ``record_range``, ``index_range``,
 ``encode_index_seek_key``, ``gen_index_key``, ``decode_index_key``, ``cut_index_key``,
 ``decode_key_head``, ``encode_meta_key``, ``encode_hash_data_key``, ``meta_db_key``,
@@ -155,6 +156,11 @@ def decode_record_key(key: bytes) -> tuple[int, Handle]:
     return table_id, bytes(rest)
 
 
+def decode_row_key(key: bytes) -> Handle:
+    """The handle of a record key (``tablecodec.DecodeRowKey``)."""
+    return decode_record_key(key)[1]
+
+
 def encode_index_seek_key(table_id: int, index_id: int, encoded_values: bytes) -> bytes:
     """``index prefix + encoded values`` (``tablecodec.EncodeIndexSeekKey``)."""
     return index_prefix(table_id, index_id) + encoded_values
@@ -174,7 +180,7 @@ def gen_index_key(
 
     When not ``distinct`` (non-unique index, or a unique one with a NULL value) the handle is
     appended: ``0x03 + encode_int(h)`` for an int handle, the common handle bytes otherwise.
-    ``tidbkv.index.gen_index_key_for`` derives ``distinct`` and truncation from the schema.
+    ``tidbkv.index.gen_index_key`` derives ``distinct`` and truncation from the schema.
     """
     key = index_prefix(table_id, index_id) + encode_key(values, time_zone, new_collation)
     if not distinct and handle is not None:

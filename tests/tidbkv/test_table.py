@@ -51,6 +51,19 @@ def test_lightning_test_encode_non_strict_v1_and_v2() -> None:
     ]
 
 
+def test_lightning_test_encode_timestamp_current_timestamp_default() -> None:
+    """Lightning TestEncodeTimestamp: DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP, time zone
+    +08:00, row v1. Its bytes hold 2009-02-14 07:31:30, i.e. a session clock of 1234567890."""
+    t = table(
+        1, [col("c1", ft(m.TYPE_DATETIME, not_null=True), default="CURRENT_TIMESTAMP", version=1)]
+    )
+    now = dt.datetime.fromtimestamp(1234567890, dt.UTC)
+    enc = TableEncoder(t, row_format_version=1, time_zone="+08:00", column_names=[], now=now)
+    assert _hex(enc.encode([], 70)[0]) == [
+        ("7480000000000000015f728000000000000046", "080209808080f0fd8ef7c019")
+    ]
+
+
 def test_lightning_double_auto_increment_unique_key() -> None:
     # Lightning TestEncodeDoubleAutoIncrement: id double not null auto_increment, unique u_id.
     t = table(
