@@ -20,6 +20,8 @@ Modules (each lists its public API in its own docstring):
 * ``tidbkv.index`` — index keys and values in every layout (``gen_index_value``).
 * ``tidbkv.cast`` — literal → column type casting with sql_mode semantics (``CastError``).
 * ``tidbkv.table`` — ``TableEncoder``: a row of literals → data and index KV pairs.
+* ``tidbkv.fastpath`` — the per-table generated encode function behind
+  ``TableEncoder.encode``.
 * ``tidbkv.decoder`` — ``RowDecoder``: KV pairs → column values.
 * ``tidbkv.checksum`` — ``KVChecksum`` (CRC-64/XZ XOR, kvs, bytes).
 """

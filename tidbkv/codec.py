@@ -24,7 +24,8 @@ Public API:
 * ``encode_key(datums, time_zone=None, new_collation=True)`` — comparable datum encoding
   (``codec.EncodeKey``: index keys, common handles); strings become collation sort keys.
 * ``encode_value(datums, time_zone=None)`` — non-comparable form (``codec.EncodeValue``).
-* ``decode_one(b) -> (Datum, rest)``, ``decode_key(b) -> list[Datum]`` (``codec.Decode``),
+* ``decode_one(b) -> (Datum, rest)``, ``decode_key(b) -> list[Datum]`` (``codec.Decode``; also
+  named ``decode``),
   ``cut_one(b) -> (datum bytes, rest)`` (``codec.CutOne``), ``cut_columns``.
 
 Datums are ``tidbkv.datum.Datum`` values. Decoding yields the raw kinds the bytes carry
@@ -570,3 +571,9 @@ def cut_columns(b: bytes, count: int) -> tuple[list[bytes], bytes]:
         d, b = cut_one(b)
         out.append(d)
     return out, b
+
+
+def decode(b: bytes, size_hint: int = 0) -> list[Datum]:
+    """``codec.Decode(b, size)``: every datum of ``b`` (the size is only a capacity hint)."""
+    del size_hint
+    return decode_key(b)

@@ -22,7 +22,9 @@ Public API: ``TABLE_PREFIX``, ``RECORD_PREFIX_SEP``, ``INDEX_PREFIX_SEP``, ``MET
 ``encode_index_seek_key``, ``gen_index_key``, ``decode_index_key``, ``cut_index_key``,
 ``decode_key_head``, ``encode_meta_key``, ``encode_hash_data_key``, ``meta_db_key``,
 ``meta_table_key``, ``encode_region_key``, ``decode_region_key``, ``TEMP_INDEX_PREFIX``,
-``INDEX_ID_MASK``, ``encode_keyspace_prefix``.
+``INDEX_ID_MASK``, ``encode_keyspace_prefix``; TiDB-named aliases ``encode_table_prefix``
+(= ``table_prefix``), ``gen_table_record_prefix`` (= ``record_prefix``),
+``gen_table_index_prefix`` / ``encode_table_index_prefix`` (= ``index_prefix``).
 """
 
 from __future__ import annotations
@@ -273,3 +275,11 @@ def decode_region_key(region_key: bytes) -> bytes:
 def encode_keyspace_prefix(keyspace_id: int, mode: bytes = b"x") -> bytes:
     """API v2 key prefix: ``'x'`` (txn) or ``'r'`` (raw) + 3-byte big-endian keyspace ID."""
     return mode + keyspace_id.to_bytes(3, "big")
+
+
+# TiDB's names for the prefix builders (tablecodec.EncodeTablePrefix, GenTableRecordPrefix,
+# GenTableIndexPrefix, EncodeTableIndexPrefix).
+encode_table_prefix = table_prefix
+gen_table_record_prefix = record_prefix
+gen_table_index_prefix = index_prefix
+encode_table_index_prefix = index_prefix
