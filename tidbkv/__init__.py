@@ -6,7 +6,22 @@ Modules (each lists its public API in its own docstring):
 * ``tidbkv.schema`` — ``TableInfo`` / ``ColumnInfo`` / ``IndexInfo`` and their TiDB JSON form.
 * ``tidbkv.literals`` — the value types the dump reader yields before casting.
 * ``tidbkv.errors`` — the error tree (``TidbKVError``).
-* ``tidbkv.codec`` — memcomparable ints, bytes, varints, compact bytes.
-* ``tidbkv.keys`` — table / record / index key prefixes and int-handle row keys.
+* ``tidbkv.datum`` — ``Datum``: a kind tag plus a Python value, the currency of the generic
+  codec paths (how each SQL type is represented is tabulated there).
+* ``tidbkv.codec`` — memcomparable ints, floats, bytes, decimals, varints, compact bytes, datum
+  flags, ``encode_key`` / ``encode_value`` / ``decode_one``.
+* ``tidbkv.mydecimal`` — MySQL binary DECIMAL (``decimal_to_bin`` / ``bin_to_decimal``).
+* ``tidbkv.mytime`` — DATE/DATETIME/TIMESTAMP (``Time``, packed uint64) and TIME parsing.
+* ``tidbkv.json_binary`` — TiDB binary JSON.
+* ``tidbkv.collate`` / ``tidbkv.collators`` — collation sort keys (``get_collator(name).key``).
+* ``tidbkv.keys`` — table / record / index keys, common handles, meta and region keys.
+* ``tidbkv.rowcodec`` — row format v2 (``encode_row``) and v1 (``encode_old_row``),
+  ``decode_row``.
+* ``tidbkv.index`` — index keys and values in every layout (``gen_index_value``).
+* ``tidbkv.cast`` — literal → column type casting with sql_mode semantics (``CastError``).
+* ``tidbkv.table`` — ``TableEncoder``: a row of literals → data and index KV pairs.
+* ``tidbkv.fastpath`` — the per-table generated encode function behind
+  ``TableEncoder.encode``.
+* ``tidbkv.decoder`` — ``RowDecoder``: KV pairs → column values.
 * ``tidbkv.checksum`` — ``KVChecksum`` (CRC-64/XZ XOR, kvs, bytes).
 """

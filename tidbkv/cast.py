@@ -48,6 +48,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from typing import Any
 
 from tidbkv import mysqltypes as m
+from tidbkv.collate import get_collator
 from tidbkv.datum import NULL, Datum, Enum, Kind, SetValue
 from tidbkv.errors import TidbKVError
 from tidbkv.json_binary import JSONError, json_from_python, parse_json_text
@@ -353,9 +354,11 @@ class ColumnCaster:
         if isinstance(v, Decimal):
             return format(v, "f").encode()
         if isinstance(v, float):
-            r = repr(v)
-            if r.endswith(".0"):
-                r = r[:-2]
+            if self.ft.tp == m.TYPE_FLOAT:
+                v = _float32(v)
+            r = format(Decimal(repr(v)), "f")
+            if "." in r:
+                r = r.rstrip("0").rstrip(".")
             return r.encode()
         raise self._err(v, CastError.UNSUPPORTED)
 
@@ -364,16 +367,11 @@ class ColumnCaster:
         b = self._to_bytes(v)
         charset = (ft.charset or "utf8mb4").lower()
         binary = ft.collate == "binary" or charset == "binary"
-        if binary or charset in ("latin1",):
-            length = len(b)
-        elif charset == "ascii":
-            if not b.isascii():
-                raise self._err(v, CastError.INVALID_UTF8, "not ascii")
-            length = len(b)
-        else:
-            if b.isascii():
-                length = len(b)
-            else:
+        if not binary:
+            if charset == "ascii":
+                if not b.isascii():
+                    raise self._err(v, CastError.INVALID_UTF8, "not ascii")
+            elif charset != "latin1" and not b.isascii():
                 try:
                     text = b.decode("utf-8")
                 except UnicodeDecodeError as exc:
@@ -383,12 +381,10 @@ class ColumnCaster:
                     text = b.decode("utf-8")
                 if charset in ("utf8", "utf8mb3") and any(ord(c) > 0xFFFF for c in text):
                     raise self._err(v, CastError.INVALID_UTF8, "4-byte character in utf8")
-                length = len(text)
         flen = ft.flen
-        if flen >= 0 and length > flen:
-            b = self._truncate(v, b, flen, binary or charset in ("latin1", "ascii"))
-        tp = ft.tp
-        if tp == m.TYPE_STRING:
+        if flen >= 0 and len(b) > flen:
+            b = self._fit(v, b, flen, binary)
+        if ft.tp == m.TYPE_STRING:
             if binary:
                 if len(b) < flen:
                     b = b + bytes(flen - len(b))
@@ -396,15 +392,30 @@ class ColumnCaster:
                 b = b.rstrip(b" ")
         return Datum(Kind.STRING, b, ft.collate or "utf8mb4_bin")
 
-    def _truncate(self, v: _Value, b: bytes, flen: int, by_bytes: bool) -> bytes:
-        if by_bytes:
+    def _fit(self, v: _Value, b: bytes, flen: int, binary: bool) -> bytes:
+        """``ProduceStrWithSpecifiedTp``'s length rule: binary strings and TEXT/BLOB count
+        bytes, other strings characters; cutting only spaces/tabs/newlines off a CHAR or
+        VARCHAR is allowed, anything else is 'data too long' in strict mode."""
+        if binary:
             kept, over = b[:flen], b[flen:]
+        elif self.ft.tp in m.BLOB_TYPES:
+            cut = flen
+            while cut > 0 and (b[cut] & 0xC0) == 0x80 if cut < len(b) else False:
+                cut -= 1
+            kept, over = b[:cut], b[cut:]
         else:
-            text = b.decode("utf-8")
-            kept, over = text[:flen].encode("utf-8"), text[flen:].encode("utf-8")
-        is_char = self.ft.tp in (m.TYPE_STRING, m.TYPE_VARCHAR, m.TYPE_VAR_STRING)
-        binary = self.ft.collate == "binary"
-        if is_char and not binary and not over.strip(b" \t\n\r"):
+            text = b.decode("utf-8", "replace") if not b.isascii() else None
+            if text is None or len(text) == len(b):
+                if len(b) <= flen:
+                    return b
+                kept, over = b[:flen], b[flen:]
+            else:
+                if len(text) <= flen:
+                    return b
+                kept = text[:flen].encode("utf-8", "surrogateescape")
+                over = b[len(kept) :]
+        is_char = self.ft.tp in (m.TYPE_STRING, m.TYPE_VARCHAR)
+        if not over or (is_char and not binary and not over.strip(b" \t\n\r")):
             return kept
         if self.mode.strict:
             raise self._err(v, CastError.TOO_LONG, f"max {flen}")
@@ -511,11 +522,9 @@ class ColumnCaster:
 
     # -- enum / set / bit / json ---------------------------------------------------------
 
-    def _member_key(self, s: str) -> str:
-        s = s.rstrip(" ")
-        return (
-            s.lower() if not self.ft.collate.endswith("_bin") and self.ft.collate != "binary" else s
-        )
+    def _member_key(self, s: str) -> bytes:
+        """Members match under the column collation (PAD SPACE ignores trailing spaces)."""
+        return get_collator(self.ft.collate or "utf8mb4_bin").key(s.rstrip(" ").encode("utf-8"))
 
     def _cast_enum(self, v: _Value) -> Datum:
         elems = self.ft.elems

@@ -24,7 +24,8 @@ Public API:
 * ``encode_key(datums, time_zone=None, new_collation=True)`` — comparable datum encoding
   (``codec.EncodeKey``: index keys, common handles); strings become collation sort keys.
 * ``encode_value(datums, time_zone=None)`` — non-comparable form (``codec.EncodeValue``).
-* ``decode_one(b) -> (Datum, rest)``, ``decode_key(b) -> list[Datum]`` (``codec.Decode``),
+* ``decode_one(b) -> (Datum, rest)``, ``decode_key(b) -> list[Datum]`` (``codec.Decode``; also
+  named ``decode``),
   ``cut_one(b) -> (datum bytes, rest)`` (``codec.CutOne``), ``cut_columns``.
 
 Datums are ``tidbkv.datum.Datum`` values. Decoding yields the raw kinds the bytes carry
@@ -122,19 +123,19 @@ def decode_uint_desc(b: bytes) -> tuple[int, bytes]:
     return ~_BE64.unpack_from(b)[0] & _U64, b[8:]
 
 
+_MARKERS = [bytes((ENC_MARKER - i,)) for i in range(ENC_GROUP_SIZE + 1)]
+
+
 def encode_bytes(data: bytes) -> bytes:
     """Memcomparable bytes (``codec.EncodeBytes``): groups of 8 + marker ``0xFF - pad``."""
     n = len(data)
-    out = bytearray()
     full = n - n % ENC_GROUP_SIZE
-    for i in range(0, full, ENC_GROUP_SIZE):
-        out += data[i : i + ENC_GROUP_SIZE]
-        out.append(ENC_MARKER)
     pad = ENC_GROUP_SIZE - (n - full)
-    out += data[full:]
-    out += _PADS[pad]
-    out.append(ENC_MARKER - pad)
-    return bytes(out)
+    tail = data[full:] + _PADS[pad] + _MARKERS[pad]
+    if not full:
+        return bytes(tail)
+    groups = [data[i : i + ENC_GROUP_SIZE] for i in range(0, full, ENC_GROUP_SIZE)]
+    return b"\xff".join(groups) + b"\xff" + tail
 
 
 def decode_bytes(b: bytes) -> tuple[bytes, bytes]:
@@ -570,3 +571,9 @@ def cut_columns(b: bytes, count: int) -> tuple[list[bytes], bytes]:
         d, b = cut_one(b)
         out.append(d)
     return out, b
+
+
+def decode(b: bytes, size_hint: int = 0) -> list[Datum]:
+    """``codec.Decode(b, size)``: every datum of ``b`` (the size is only a capacity hint)."""
+    del size_hint
+    return decode_key(b)

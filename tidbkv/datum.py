@@ -32,7 +32,6 @@ Public API: ``Kind``, ``Datum``, ``Enum``, ``SetValue``, ``NULL``.
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, NamedTuple
 
@@ -76,9 +75,11 @@ class SetValue(NamedTuple):
     value: int
 
 
-@dataclass(frozen=True, slots=True)
-class Datum:
-    """One typed value; see the module docstring for ``value`` per ``kind``."""
+class Datum(NamedTuple):
+    """One typed value; see the module docstring for ``value`` per ``kind``.
+
+    (A named tuple: cheap to build on the per-row path; compare datums with ``==``.)
+    """
 
     kind: Kind
     value: Any = None

@@ -307,11 +307,13 @@ def _format_float(f: float) -> str:
         sign = exp[0] if exp[0] in "+-" else "+"
         digits = exp.lstrip("+-").lstrip("0") or "0"
         return f"{mant}e{sign}{digits}"
-    if f == int(f) and a < 1e17:
+    if f == int(f):
         return f"{int(f)}.0" if f != 0 or math.copysign(1, f) > 0 else "-0.0"
     r = repr(f)
     if "e" in r:
-        return format(f, "f")
+        from decimal import Decimal
+
+        return format(Decimal(r), "f")
     return r
 
 

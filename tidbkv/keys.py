@@ -16,12 +16,15 @@ A handle is an ``int`` (int handle, ``_tidb_rowid``) or ``bytes`` (an encoded co
 Public API: ``TABLE_PREFIX``, ``RECORD_PREFIX_SEP``, ``INDEX_PREFIX_SEP``, ``META_PREFIX``,
 ``table_prefix``, ``record_prefix``, ``index_prefix``, ``encode_row_key_with_handle``,
 ``encode_row_key``, ``encode_handle``, ``encode_common_handle``, ``decode_common_handle``,
-``decode_table_id``, ``decode_row_key_int_handle``, ``decode_record_key``, ``is_record_key``,
+``decode_table_id``, ``decode_row_key_int_handle``, ``decode_record_key``, ``decode_row_key``,
+``is_record_key``,
 ``is_index_key``, ``table_range``, ``record_range``, ``index_range``,
 ``encode_index_seek_key``, ``gen_index_key``, ``decode_index_key``, ``cut_index_key``,
 ``decode_key_head``, ``encode_meta_key``, ``encode_hash_data_key``, ``meta_db_key``,
 ``meta_table_key``, ``encode_region_key``, ``decode_region_key``, ``TEMP_INDEX_PREFIX``,
-``INDEX_ID_MASK``, ``encode_keyspace_prefix``.
+``INDEX_ID_MASK``, ``encode_keyspace_prefix``; TiDB-named aliases ``encode_table_prefix``
+(= ``table_prefix``), ``gen_table_record_prefix`` (= ``record_prefix``),
+``gen_table_index_prefix`` / ``encode_table_index_prefix`` (= ``index_prefix``).
 """
 
 from __future__ import annotations
@@ -155,6 +158,11 @@ def decode_record_key(key: bytes) -> tuple[int, Handle]:
     return table_id, bytes(rest)
 
 
+def decode_row_key(key: bytes) -> Handle:
+    """The handle of a record key (``tablecodec.DecodeRowKey``)."""
+    return decode_record_key(key)[1]
+
+
 def encode_index_seek_key(table_id: int, index_id: int, encoded_values: bytes) -> bytes:
     """``index prefix + encoded values`` (``tablecodec.EncodeIndexSeekKey``)."""
     return index_prefix(table_id, index_id) + encoded_values
@@ -174,7 +182,7 @@ def gen_index_key(
 
     When not ``distinct`` (non-unique index, or a unique one with a NULL value) the handle is
     appended: ``0x03 + encode_int(h)`` for an int handle, the common handle bytes otherwise.
-    ``tidbkv.index.gen_index_key_for`` derives ``distinct`` and truncation from the schema.
+    ``tidbkv.index.gen_index_key`` derives ``distinct`` and truncation from the schema.
     """
     key = index_prefix(table_id, index_id) + encode_key(values, time_zone, new_collation)
     if not distinct and handle is not None:
@@ -267,3 +275,11 @@ def decode_region_key(region_key: bytes) -> bytes:
 def encode_keyspace_prefix(keyspace_id: int, mode: bytes = b"x") -> bytes:
     """API v2 key prefix: ``'x'`` (txn) or ``'r'`` (raw) + 3-byte big-endian keyspace ID."""
     return mode + keyspace_id.to_bytes(3, "big")
+
+
+# TiDB's names for the prefix builders (tablecodec.EncodeTablePrefix, GenTableRecordPrefix,
+# GenTableIndexPrefix, EncodeTableIndexPrefix).
+encode_table_prefix = table_prefix
+gen_table_record_prefix = record_prefix
+gen_table_index_prefix = index_prefix
+encode_table_index_prefix = index_prefix

@@ -8,13 +8,14 @@ the top bit of the first byte is flipped. The result sorts bytewise in numeric o
 fixed (precision, frac).
 
 Public API: ``DIG2BYTES``, ``MAX_DECIMAL_WIDTH``, ``MAX_DECIMAL_SCALE``, ``decimal_bin_size``,
-``decimal_to_bin``, ``bin_to_decimal``, ``precision_and_frac``, ``round_decimal``,
+``decimal_to_bin``, ``scaled_to_bin``, ``bin_to_decimal``, ``precision_and_frac``, ``round_decimal``,
 ``DecimalOverflowError``.
 """
 
 from __future__ import annotations
 
-from decimal import ROUND_DOWN, ROUND_HALF_UP, Context, Decimal, localcontext
+from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
+from functools import lru_cache
 
 from tidbkv.errors import DecodeError, TidbKVError
 
@@ -65,14 +66,49 @@ def round_decimal(value: Decimal, frac: int) -> Decimal:
         return value.quantize(Decimal(1).scaleb(-frac), rounding=ROUND_HALF_UP)
 
 
-def _split(value: Decimal, frac: int) -> tuple[bool, int, int]:
-    """(negative, integer part, fraction digits as an int of ``frac`` digits), truncated."""
-    with localcontext(_CTX):
-        scaled = abs(value).scaleb(frac).to_integral_value(rounding=ROUND_DOWN)
-    n = int(scaled)
-    ip, fp = divmod(n, _POW10[frac])
-    negative = value < 0 and n != 0
-    return negative, ip, fp
+def _scaled(value: Decimal, frac: int) -> int:
+    """``|value| * 10**frac`` truncated toward zero."""
+    return abs(int(_CTX.scaleb(value, frac)))
+
+
+@lru_cache(maxsize=512)
+def _layout(precision: int, frac: int) -> tuple[tuple[tuple[int, int, int], ...], int, int]:
+    """((divisor, modulus, bit shift) per digit group, byte size, overflow limit)."""
+    digits_int = precision - frac
+    words_int, lead = divmod(digits_int, DIGITS_PER_WORD)
+    words_frac, trail = divmod(frac, DIGITS_PER_WORD)
+    groups: list[tuple[int, int, int]] = []  # (divisor, modulus, bytes)
+    if lead:
+        groups.append((_POW10[frac + DIGITS_PER_WORD * words_int], _POW10[lead], DIG2BYTES[lead]))
+    for i in range(words_int - 1, -1, -1):
+        groups.append((_POW10[frac + DIGITS_PER_WORD * i], _POW10[DIGITS_PER_WORD], WORD_SIZE))
+    for i in range(words_frac):
+        groups.append(
+            (_POW10[frac - DIGITS_PER_WORD * (i + 1)], _POW10[DIGITS_PER_WORD], WORD_SIZE)
+        )
+    if trail:
+        groups.append((1, _POW10[trail], DIG2BYTES[trail]))
+    size = sum(g[2] for g in groups)
+    shifted = []
+    remaining = size
+    for div, mod, nbytes in groups:
+        remaining -= nbytes
+        shifted.append((div, mod, 8 * remaining))
+    return tuple(shifted), size, _POW10[digits_int + frac]
+
+
+def scaled_to_bin(negative: bool, scaled: int, precision: int, frac: int) -> bytes:
+    """Binary form of ``±scaled / 10**frac`` as DECIMAL(precision, frac); ``scaled >= 0``."""
+    groups, size, limit = _layout(precision, frac)
+    if scaled >= limit:
+        raise DecimalOverflowError(Decimal(scaled).scaleb(-frac), precision, frac)
+    acc = 0
+    for div, mod, shift in groups:
+        acc |= ((scaled // div) % mod) << shift
+    if negative and scaled:
+        acc ^= (1 << (8 * size)) - 1
+    acc ^= 0x80 << (8 * (size - 1))
+    return acc.to_bytes(size, "big")
 
 
 def decimal_to_bin(value: Decimal, precision: int, frac: int) -> bytes:
@@ -85,28 +121,10 @@ def decimal_to_bin(value: Decimal, precision: int, frac: int) -> bytes:
         0 < precision <= MAX_DECIMAL_WIDTH and 0 <= frac <= MAX_DECIMAL_SCALE and frac <= precision
     ):
         raise DecimalOverflowError(value, precision, frac)
-    negative, ip, fp = _split(value, frac)
-    digits_int = precision - frac
-    if ip >= _POW10[digits_int]:
-        raise DecimalOverflowError(value, precision, frac)
-    out = bytearray()
-    words_int, lead = divmod(digits_int, DIGITS_PER_WORD)
-    if lead:
-        out += (ip // _POW10[DIGITS_PER_WORD * words_int]).to_bytes(DIG2BYTES[lead], "big")
-    for i in range(words_int - 1, -1, -1):
-        out += ((ip // _POW10[DIGITS_PER_WORD * i]) % _POW10[DIGITS_PER_WORD]).to_bytes(4, "big")
-    words_frac, trail = divmod(frac, DIGITS_PER_WORD)
-    for i in range(words_frac):
-        shift = frac - DIGITS_PER_WORD * (i + 1)
-        out += ((fp // _POW10[shift]) % _POW10[DIGITS_PER_WORD]).to_bytes(4, "big")
-    if trail:
-        out += (fp % _POW10[trail]).to_bytes(DIG2BYTES[trail], "big")
-    if negative:
-        for i in range(len(out)):
-            out[i] ^= 0xFF
-    if out:
-        out[0] ^= 0x80
-    return bytes(out)
+    try:
+        return scaled_to_bin(value.is_signed(), _scaled(value, frac), precision, frac)
+    except DecimalOverflowError:
+        raise DecimalOverflowError(value, precision, frac) from None
 
 
 def bin_to_decimal(data: bytes, precision: int, frac: int) -> tuple[Decimal, bytes]:

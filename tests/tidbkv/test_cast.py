@@ -191,6 +191,34 @@ def test_rejected_values_name_column_value_and_reason(
     assert info.value.value == literal
 
 
+def test_text_limits_count_bytes_and_char_limits_count_characters() -> None:
+    """TiDB ProduceStrWithSpecifiedTp: TEXT/BLOB flen is a byte limit whatever the charset."""
+    tinytext = ColumnCaster(_col(ft(m.TYPE_TINY_BLOB, flen=4)))
+    assert tinytext("éé".encode()) == Datum.string("éé".encode())
+    with pytest.raises(CastError):
+        tinytext("ééé".encode())
+    varchar = ColumnCaster(_col(ft(m.TYPE_VARCHAR, flen=3)))
+    assert varchar("ééé".encode()) == Datum.string("ééé".encode())
+    loose = ColumnCaster(_col(ft(m.TYPE_TINY_BLOB, flen=3)), sql_mode=SQLMode(strict=False))
+    assert loose("éé".encode()) == Datum.string("é".encode())
+
+
+def test_numbers_into_string_columns_use_mysql_text() -> None:
+    caster = ColumnCaster(_col(ft(m.TYPE_VARCHAR, flen=30)))
+    assert caster(1e20).value == b"100000000000000000000"
+    assert caster(2.5).value == b"2.5"
+    assert caster(Decimal("1.50")).value == b"1.50"
+    assert caster(-7).value == b"-7"
+
+
+def test_enum_members_match_under_the_column_collation() -> None:
+    caster = ColumnCaster(_col(ft(m.TYPE_ENUM, elems=("école", "b"), collate="utf8mb4_general_ci")))
+    assert caster(b"ECOLE ") == Datum(Kind.ENUM, Enum("école", 1))
+    strict_bin = ColumnCaster(_col(ft(m.TYPE_ENUM, elems=("a", "b"), collate="utf8mb4_bin")))
+    with pytest.raises(CastError):
+        strict_bin(b"A")
+
+
 def test_timestamp_range_is_checked_in_the_session_zone() -> None:
     caster = ColumnCaster(_col(TIMESTAMP), time_zone="+08:00")
     assert caster(b"1970-01-01 08:00:01").value == Time(1970, 1, 1, 8, 0, 1, tp=m.TYPE_TIMESTAMP)

@@ -206,3 +206,8 @@ def test_json_text_round_trip_and_mysql_formatting() -> None:
     assert json_to_python(j)["c"] == 18446744073709551615
     assert json_from_python(json_to_python(j)) == j
     assert json_to_python(BinaryJSON(0x04, b"\x02")) is False
+    # floats print like Go's JSON encoder (exponent only below 1e-6 / from 1e21), ".0" kept
+    assert (
+        json_to_text(json_from_python([6.103515625e-05, 1e-07, 1e21, 2.0]))
+        == "[0.00006103515625, 1e-7, 1e+21, 2.0]"
+    )

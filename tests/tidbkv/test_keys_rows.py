@@ -89,6 +89,16 @@ def test_decode_key_head_and_ranges() -> None:
         keys.decode_record_key(keys.index_prefix(5, 7))
 
 
+def test_tidb_named_prefix_helpers_and_generic_decode() -> None:
+    assert keys.gen_table_index_prefix(1, 1).hex() == "7480000000000000015f698000000000000001"
+    assert keys.encode_table_prefix(1).hex() == "748000000000000001"
+    assert keys.gen_table_record_prefix(1).hex() == "7480000000000000015f72"
+    assert keys.decode_row_key(keys.encode_row_key_with_handle(1, -7)) == -7
+    from tidbkv import codec
+
+    assert codec.decode(codec.encode_key([Datum.int64(3), NULL]), 2) == [Datum.int64(3), NULL]
+
+
 def test_region_and_meta_keys() -> None:
     # tidb-kv-format.md §9: PD region key of table 33, handle 163673.
     region = bytes.fromhex("7480000000000000ff215f728000000000ff027f590000000000fa")
