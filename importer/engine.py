@@ -1,0 +1,107 @@
+"""One engine: a LevelDB (plyvel) holding raw key -> value, tuned for bulk writes.
+
+Each write is one sorted LevelDB write batch: the caller hands a run of pairs, the run is
+sorted by key (stable, so a later duplicate still wins) and applied atomically. Keys are the raw
+TiDB keys the encoder sent; re-delivering the same pairs is idempotent. LevelDB appends every
+batch to its log before returning, so a write that returned survives a killed process.
+
+Public API: ``EngineOptions``, ``Engine``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from operator import itemgetter
+from pathlib import Path
+
+import plyvel
+
+from importer.errors import StorageError
+
+Pair = tuple[bytes, bytes]
+_KEY = itemgetter(0)
+
+
+@dataclass(frozen=True)
+class EngineOptions:
+    """LevelDB tuning (``[engine]`` in the config)."""
+
+    write_buffer_size: int = 64 << 20
+    max_file_size: int = 64 << 20
+    block_cache_size: int = 8 << 20
+    compression: str = "snappy"
+
+
+class Engine:
+    """A LevelDB directory of raw key -> value pairs."""
+
+    def __init__(self, path: Path, options: EngineOptions, *, create: bool) -> None:
+        self.path = path
+        try:
+            self._db = plyvel.DB(
+                str(path),
+                create_if_missing=create,
+                write_buffer_size=options.write_buffer_size,
+                max_file_size=options.max_file_size,
+                lru_cache_size=options.block_cache_size,
+                compression=None if options.compression == "none" else options.compression,
+                paranoid_checks=False,
+            )
+        except plyvel.Error as exc:
+            raise StorageError(str(path), f"cannot open engine: {exc}") from exc
+
+    def write(self, pairs: list[Pair]) -> None:
+        """Sorts ``pairs`` in place by key and writes them as one batch."""
+        if not pairs:
+            return
+        pairs.sort(key=_KEY)
+        try:
+            with self._db.write_batch() as batch:
+                put = batch.put
+                for key, value in pairs:
+                    put(key, value)
+        except plyvel.Error as exc:
+            raise StorageError(str(self.path), f"write failed: {exc}") from exc
+
+    def iterate(self, start: bytes = b"", end: bytes = b"") -> Iterator[Pair]:
+        """Pairs with ``start <= key < end`` (empty ``end`` = to the last key), in key order."""
+        it = self._db.iterator(start=start or None, stop=end or None, fill_cache=False)
+        with it:
+            yield from it
+
+    def first_key(self, start: bytes = b"", end: bytes = b"") -> bytes | None:
+        """The smallest key in ``[start, end)``, or None if the range is empty."""
+        with self._db.iterator(
+            start=start or None, stop=end or None, include_value=False, fill_cache=False
+        ) as it:
+            for key in it:
+                return bytes(key)
+        return None
+
+    def last_key(self, start: bytes = b"", end: bytes = b"") -> bytes | None:
+        """The largest key in ``[start, end)``, or None if the range is empty."""
+        with self._db.iterator(
+            start=start or None,
+            stop=end or None,
+            include_value=False,
+            reverse=True,
+            fill_cache=False,
+        ) as it:
+            for key in it:
+                return bytes(key)
+        return None
+
+    def approximate_size(self, start: bytes = b"", end: bytes = b"") -> int:
+        """LevelDB's on-disk size estimate of ``[start, end)``."""
+        if not end:
+            end = b"\xff" * 64
+        return int(self._db.approximate_size(start, end))
+
+    def close(self) -> None:
+        if not self._db.closed:
+            self._db.close()
+
+    @property
+    def closed(self) -> bool:
+        return bool(self._db.closed)
