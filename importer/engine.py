@@ -1,7 +1,8 @@
 """One engine: a LevelDB (plyvel) holding raw key -> value, tuned for bulk writes.
 
 Each write is one sorted LevelDB write batch: the caller hands a run of pairs, the run is
-sorted by key (stable, so a later duplicate still wins) and applied atomically. Keys are the raw
+sorted by key (stable, so a later duplicate still wins) and applied atomically; empty keys are
+refused (TiKV cannot hold them and ``b""`` means "unbounded" in every range here). Keys are the raw
 TiDB keys the encoder sent; re-delivering the same pairs is idempotent. LevelDB appends every
 batch to its log before returning, so a write that returned survives a killed process.
 
@@ -17,7 +18,7 @@ from pathlib import Path
 
 import plyvel
 
-from importer.errors import StorageError
+from importer.errors import InvalidRequest, StorageError
 
 Pair = tuple[bytes, bytes]
 _KEY = itemgetter(0)
@@ -51,18 +52,23 @@ class Engine:
         except plyvel.Error as exc:
             raise StorageError(str(path), f"cannot open engine: {exc}") from exc
 
-    def write(self, pairs: list[Pair]) -> None:
-        """Sorts ``pairs`` in place by key and writes them as one batch."""
+    def write(self, pairs: list[Pair]) -> int:
+        """Sorts ``pairs`` in place by key, writes them as one batch; returns their bytes."""
         if not pairs:
-            return
+            return 0
         pairs.sort(key=_KEY)
+        if not pairs[0][0]:
+            raise InvalidRequest("key", "empty keys cannot be imported")
+        size = 0
         try:
-            with self._db.write_batch() as batch:
+            with self._db.write_batch(transaction=True) as batch:
                 put = batch.put
                 for key, value in pairs:
                     put(key, value)
+                    size += len(key) + len(value)
         except plyvel.Error as exc:
             raise StorageError(str(self.path), f"write failed: {exc}") from exc
+        return size
 
     def iterate(self, start: bytes = b"", end: bytes = b"") -> Iterator[Pair]:
         """Pairs with ``start <= key < end`` (empty ``end`` = to the last key), in key order."""
