@@ -1,0 +1,111 @@
+"""One store's data: a LevelDB holding TiKV's write and default CFs, read at a snapshot ts."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+import plyvel
+
+from playground.errors import PlaygroundError
+from playground.tikv import mvcc
+from tidbkv.codec import decode_bytes
+
+
+class MissingValue(PlaygroundError):
+    """A write record points at a default-CF value that is not there (only half an SST ingested)."""
+
+    def __init__(self, raw_key: bytes, start_ts: int) -> None:
+        super().__init__(f"key {raw_key.hex()} at {start_ts}: default CF value missing")
+        self.raw_key = raw_key
+        self.start_ts = start_ts
+
+
+def _cf_bounds(cf: bytes, enc_start: bytes, enc_end: bytes) -> tuple[bytes, bytes]:
+    return cf + enc_start, (cf + enc_end) if enc_end else mvcc.CF_END[cf]
+
+
+class StoreEngine:
+    """MVCC reads and atomic batch writes over one LevelDB (``data_dir/tikv-N/db``)."""
+
+    def __init__(self, path: Path) -> None:
+        path.mkdir(parents=True, exist_ok=True)
+        self._db = plyvel.DB(str(path), create_if_missing=True)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def write(self, puts: Iterable[tuple[bytes, bytes]], deletes: Iterable[bytes] = ()) -> None:
+        """Applies raw LevelDB puts and deletes in one atomic batch."""
+        with self._db.write_batch(sync=False) as wb:
+            for k in deletes:
+                wb.delete(k)
+            for k, v in puts:
+                wb.put(k, v)
+
+    # -- reads -----------------------------------------------------------------------------
+
+    def _value(self, enc: bytes, rec: bytes) -> bytes | None:
+        parsed = mvcc.parse_record(rec)
+        if parsed.kind != mvcc.PUT:
+            return None
+        if parsed.short_value is not None:
+            return parsed.short_value
+        value: bytes | None = self._db.get(mvcc.DEFAULT_CF + mvcc.mvcc_key(enc, parsed.start_ts))
+        if value is None:
+            raise MissingValue(decode_bytes(enc)[0], parsed.start_ts)
+        return value
+
+    def get(self, raw_key: bytes, ts: int) -> bytes | None:
+        """The value of ``raw_key`` visible at ``ts`` (None if absent or deleted)."""
+        enc = mvcc.encoded(raw_key)
+        start = mvcc.WRITE_CF + mvcc.mvcc_key(enc, ts)
+        stop = mvcc.WRITE_CF + mvcc.mvcc_key(enc, 0)
+        for _, rec in self._db.iterator(start=start, stop=stop, include_stop=True):
+            return self._value(enc, rec)
+        return None
+
+    def scan(
+        self, start: bytes, end: bytes, ts: int, limit: int = 0, key_only: bool = False
+    ) -> list[tuple[bytes, bytes]]:
+        """Visible ``(raw_key, value)`` pairs with ``start <= key < end`` (end b"" = +inf)."""
+        enc_start = mvcc.encoded(start) if start else b""
+        enc_end = mvcc.encoded(end) if end else b""
+        lo, hi = _cf_bounds(mvcc.WRITE_CF, enc_start, enc_end)
+        out: list[tuple[bytes, bytes]] = []
+        last_user: bytes | None = None
+        for k, rec in self._db.iterator(start=lo, stop=hi):
+            user = k[1 : -mvcc.TS_LEN]
+            if user == last_user:
+                continue
+            if mvcc.ts_of(k) > ts:
+                continue
+            last_user = user
+            value = self._value(user, rec)
+            if value is None:
+                continue
+            raw = decode_bytes(user)[0]
+            out.append((raw, b"" if key_only else value))
+            if limit and len(out) >= limit:
+                break
+        return out
+
+    # -- region data moves -----------------------------------------------------------------
+
+    def export_range(self, enc_start: bytes, enc_end: bytes) -> Iterator[tuple[bytes, bytes]]:
+        """Every stored entry (both CFs, all versions) of the encoded key range."""
+        for cf in (mvcc.WRITE_CF, mvcc.DEFAULT_CF):
+            lo, hi = _cf_bounds(cf, enc_start, enc_end)
+            yield from self._db.iterator(start=lo, stop=hi)
+
+    def range_keys(self, enc_start: bytes, enc_end: bytes) -> list[bytes]:
+        out: list[bytes] = []
+        for cf in (mvcc.WRITE_CF, mvcc.DEFAULT_CF):
+            lo, hi = _cf_bounds(cf, enc_start, enc_end)
+            out.extend(self._db.iterator(start=lo, stop=hi, include_value=False))
+        return out
+
+    def is_empty(self) -> bool:
+        with contextlib.closing(self._db.iterator(include_value=False)) as it:
+            return next(it, None) is None

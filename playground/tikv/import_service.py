@@ -1,0 +1,286 @@
+"""``import_sstpb.ImportSST`` of one store: SwitchMode/GetMode, Write, Ingest/MultiIngest.
+
+Write (on any peer) stages the stream's pairs and returns per-CF SSTMetas. Ingest (on the
+leader) checks store, region, leadership, epoch and range as TiKV's ``check_sst_for_ingestion``
+does, requires every peer to hold the staged file, then applies it to every peer at once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import grpc
+import structlog
+
+from playground import faults as f
+from playground.errors import InvalidSplit, PlaygroundError
+from playground.faults import Faults
+from playground.raft import Raft
+from playground.regions import contains
+from playground.tikv import region_errors as re
+from playground.tikv.import_mode import ImportModeSwitch
+from playground.tikv.staging import CF_NAMES, engine_puts
+from protos import errorpb_pb2, import_sstpb_pb2, import_sstpb_pb2_grpc, kvrpcpb_pb2, metapb_pb2
+from tidbkv.codec import decode_bytes
+from tidbkv.codec import encode_bytes as re_encode
+
+log = structlog.get_logger("playground.tikv")
+
+
+def injected_error(
+    kind: str,
+    regions_of: Callable[[int], metapb_pb2.Region | None],
+    store_id: int,
+    ctx: kvrpcpb_pb2.Context,
+    leader: metapb_pb2.Peer | None,
+) -> errorpb_pb2.Error:
+    """The region error an injected fault of ``kind`` answers with."""
+    region = regions_of(ctx.region_id)
+    if kind == f.NOT_LEADER:
+        return re.not_leader(ctx.region_id, leader)
+    if kind == f.EPOCH_NOT_MATCH:
+        return re.epoch_not_match([region] if region is not None else [], ctx.region_epoch)
+    if kind == f.SERVER_BUSY:
+        return re.server_is_busy("injected by playground")
+    if kind == f.REGION_NOT_FOUND:
+        return re.region_not_found(ctx.region_id)
+    if kind == f.KEY_NOT_IN_REGION:
+        if region is None:
+            return re.region_not_found(ctx.region_id)
+        return re.key_not_in_region(region.end_key or region.start_key, region)
+    if kind == f.STORE_NOT_MATCH:
+        return re.store_not_match(ctx.peer.store_id or store_id, store_id)
+    return re.message(f"injected fault {kind}")
+
+
+class ImportService(import_sstpb_pb2_grpc.ImportSSTServicer):  # type: ignore[misc]
+    """The ImportSST service of store ``store_id``."""
+
+    def __init__(self, store_id: int, raft: Raft, faults: Faults, mode: ImportModeSwitch) -> None:
+        self.store_id = store_id
+        self.raft = raft
+        self.faults = faults
+        self.mode = mode
+
+    # -- import mode -----------------------------------------------------------------------
+
+    def SwitchMode(self, request: Any, context: Any) -> Any:
+        self.mode.set(request.mode)
+        log.info("import mode switched", store_id=self.store_id, mode=request.mode)
+        return import_sstpb_pb2.SwitchModeResponse()
+
+    def GetMode(self, request: Any, context: Any) -> Any:
+        return import_sstpb_pb2.GetModeResponse(mode=self.mode.get())  # type: ignore[arg-type]
+
+    def Compact(self, request: Any, context: Any) -> Any:
+        return import_sstpb_pb2.CompactResponse()
+
+    def Upload(self, request_iterator: Iterator[Any], context: Any) -> Any:
+        context.abort(
+            grpc.StatusCode.UNIMPLEMENTED,
+            "playground stores cannot read RocksDB SST files; use Write + Ingest",
+        )
+
+    # -- write -----------------------------------------------------------------------------
+
+    def Write(self, request_iterator: Iterator[Any], context: Any) -> Any:
+        busy = self.faults.draw(f.WRITE) is not None
+        staging = self.raft.replica(self.store_id).staging
+        writer = None
+        lo = hi = b""
+        last: bytes | None = None
+        try:
+            for req in request_iterator:
+                if busy:
+                    continue
+                if writer is None:
+                    if not req.HasField("meta"):
+                        context.abort(
+                            grpc.StatusCode.UNKNOWN, "InvalidChunk: first message must be meta"
+                        )
+                    meta = req.meta
+                    if len(meta.uuid) != 16:
+                        context.abort(
+                            grpc.StatusCode.UNKNOWN, f"InvalidSSTMeta: uuid {meta.uuid.hex()}"
+                        )
+                    lo, hi = meta.range.start, meta.range.end
+                    writer = staging.writer(meta)
+                    if not req.HasField("batch"):
+                        continue
+                if not req.HasField("batch"):
+                    context.abort(grpc.StatusCode.UNKNOWN, "InvalidChunk: expected a batch")
+                batch = req.batch
+                if batch.commit_ts == 0:
+                    context.abort(grpc.StatusCode.UNKNOWN, "InvalidChunk: commit_ts is 0")
+                for pair in batch.pairs:
+                    if last is not None and pair.key <= last:
+                        context.abort(
+                            grpc.StatusCode.UNKNOWN,
+                            f"Keys must be added in strict ascending order: {pair.key.hex()}",
+                        )
+                    last = pair.key
+                    enc = re_encode(pair.key)
+                    if (lo and enc < lo) or (hi and enc > hi):
+                        context.abort(
+                            grpc.StatusCode.UNKNOWN,
+                            f"key {pair.key.hex()} out of the SST range [{lo.hex()}, {hi.hex()}]",
+                        )
+                    writer.add(pair.op, pair.key, pair.value, batch.commit_ts)
+        except BaseException:
+            if writer is not None:
+                writer.abort()
+            raise
+        if busy:
+            resp = import_sstpb_pb2.WriteResponse()
+            resp.error.message = "server is busy"
+            resp.error.store_error.CopyFrom(re.server_is_busy("injected by playground"))
+            return resp
+        if writer is None:
+            context.abort(grpc.StatusCode.UNKNOWN, "InvalidChunk: empty write stream")
+            raise AssertionError("unreachable")
+        metas = writer.finish()
+        return import_sstpb_pb2.WriteResponse(metas=metas)
+
+    # -- ingest ----------------------------------------------------------------------------
+
+    def Ingest(self, request: Any, context: Any) -> Any:
+        return self._ingest(request.context, [request.sst])
+
+    def MultiIngest(self, request: Any, context: Any) -> Any:
+        if not request.ssts:
+            # Lightning's support probe and write-stall check send an empty request.
+            return import_sstpb_pb2.IngestResponse()
+        return self._ingest(request.context, list(request.ssts))
+
+    def _ingest(
+        self, ctx: kvrpcpb_pb2.Context, metas: list[import_sstpb_pb2.SSTMeta]
+    ) -> import_sstpb_pb2.IngestResponse:
+        err = self._before(ctx, metas)
+        if err is None:
+            err = self._check(ctx, metas)
+        if err is not None:
+            return import_sstpb_pb2.IngestResponse(error=err)
+        region = self.raft.regions.get(ctx.region_id)
+        assert region is not None
+        puts = self._load(region, metas)
+        with self.raft.lock:
+            err = self._check(ctx, metas)
+            if err is not None:
+                return import_sstpb_pb2.IngestResponse(error=err)
+            self.raft.apply(region.id, puts)
+            for peer in region.peers:
+                staging = self.raft.replica(peer.store_id).staging
+                for meta in metas:
+                    staging.consume(meta)
+        log.info(
+            "ssts ingested",
+            store_id=self.store_id,
+            region_id=region.id,
+            ssts=len(metas),
+            kvs=sum(len(v) for v in puts.values()) // max(len(region.peers), 1),
+        )
+        return import_sstpb_pb2.IngestResponse()
+
+    def _before(
+        self, ctx: kvrpcpb_pb2.Context, metas: list[import_sstpb_pb2.SSTMeta]
+    ) -> errorpb_pb2.Error | None:
+        """Applies scripted / random faults; returns an injected error, if any."""
+        pending, key = self.faults.take_pending_split()
+        kind = self.faults.draw(f.INGEST)
+        if pending or kind == f.SPLIT_BEFORE_INGEST:
+            self._split_inside(ctx.region_id, key, metas)
+            return None
+        if kind == f.LEADER_TRANSFER:
+            self._move_leader(ctx.region_id)
+            return None
+        if kind is not None:
+            return injected_error(
+                kind,
+                self.raft.regions.get,
+                self.store_id,
+                ctx,
+                self.raft.regions.leader_of(ctx.region_id),
+            )
+        return None
+
+    def _split_inside(
+        self, region_id: int, raw_key: bytes | None, metas: list[import_sstpb_pb2.SSTMeta]
+    ) -> None:
+        with self.raft.lock:
+            region = self.raft.regions.get(region_id)
+            if region is None:
+                return
+            if raw_key is not None:
+                enc = re_encode(raw_key)
+            else:
+                start = metas[0].range.start if metas else region.start_key
+                try:
+                    enc = re_encode(decode_bytes(start)[0] + b"\x00")
+                except (PlaygroundError, ValueError):
+                    return
+            if not contains(region, enc) or enc == region.start_key:
+                return
+            try:
+                self.raft.split(region_id, [enc])
+            except InvalidSplit:
+                return
+
+    def _move_leader(self, region_id: int) -> None:
+        with self.raft.lock:
+            region = self.raft.regions.get(region_id)
+            if region is None or len(region.peers) < 2:
+                return
+            current = self.raft.regions.leader_store(region_id)
+            stores = [p.store_id for p in region.peers]
+            target = stores[(stores.index(current) + 1) % len(stores)]
+            self.raft.transfer_leader(region_id, target)
+
+    def _check(
+        self, ctx: kvrpcpb_pb2.Context, metas: list[import_sstpb_pb2.SSTMeta]
+    ) -> errorpb_pb2.Error | None:
+        regions = self.raft.regions
+        with self.raft.lock:
+            region, err = re.check_context(regions, self.store_id, ctx, check_conf_ver=True)
+            if err is not None:
+                return err
+            assert region is not None
+            for meta in metas:
+                if len(meta.uuid) != 16:
+                    return re.message(f"invalid SST uuid {meta.uuid.hex()}")
+                if meta.cf_name not in CF_NAMES:
+                    return re.message(f"invalid cf name {meta.cf_name!r}")
+                if meta.region_id != region.id:
+                    return re.region_not_found(meta.region_id)
+                e = meta.region_epoch
+                cur = region.region_epoch
+                if e.conf_ver != cur.conf_ver or e.version != cur.version:
+                    return re.epoch_not_match(re.current_regions(regions, region, e), e)
+                for key in (meta.range.start, meta.range.end):
+                    if not contains(region, key):
+                        return re.key_not_in_region(key, region)
+                for peer in region.peers:
+                    if self.raft.replica(peer.store_id).staging.find(meta) is None:
+                        return re.message(
+                            f"SST {meta.uuid.hex()} ({meta.cf_name}) of region {meta.region_id} "
+                            f"not found on store {peer.store_id}"
+                        )
+            return None
+
+    def _load(
+        self, region: metapb_pb2.Region, metas: list[import_sstpb_pb2.SSTMeta]
+    ) -> dict[int, list[tuple[bytes, bytes]]]:
+        puts: dict[int, list[tuple[bytes, bytes]]] = {}
+        for peer in region.peers:
+            staging = self.raft.replica(peer.store_id).staging
+            entries: list[tuple[bytes, bytes]] = []
+            for meta in metas:
+                sst = staging.find(meta)
+                if sst is None:
+                    continue
+                try:
+                    entries.extend(engine_puts(sst.path, meta.cf_name))
+                except FileNotFoundError:
+                    continue  # consumed by a concurrent ingest; the re-check reports it
+            puts[peer.store_id] = entries
+        return puts
