@@ -87,16 +87,24 @@ class Engine:
 
     def last_key(self, start: bytes = b"", end: bytes = b"") -> bytes | None:
         """The largest key in ``[start, end)``, or None if the range is empty."""
-        with self._db.iterator(
-            start=start or None,
-            stop=end or None,
-            include_value=False,
-            reverse=True,
-            fill_cache=False,
-        ) as it:
-            for key in it:
-                return bytes(key)
-        return None
+        # A raw iterator: plyvel's reverse iterator misses ``start`` when it is the only key
+        # below ``stop`` (e.g. ``[b"b", b"c")`` over keys a..d yields nothing).
+        it = self._db.raw_iterator(fill_cache=False)
+        try:
+            if end:
+                it.seek(end)
+                if it.valid():
+                    it.prev()
+                else:
+                    it.seek_to_last()
+            else:
+                it.seek_to_last()
+            if not it.valid():
+                return None
+            key = bytes(it.key())
+            return key if key >= start else None
+        finally:
+            it.close()
 
     def approximate_size(self, start: bytes = b"", end: bytes = b"") -> int:
         """LevelDB's on-disk size estimate of ``[start, end)``."""

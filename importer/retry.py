@@ -3,7 +3,8 @@
 The limits follow Lightning's local backend (``pkg/lightning/backend/local``,
 ``br/pkg/restore/split``): a region job is re-queued with back-off ``min(2^n, 30)`` s and
 fails after 30 attempts; split passes retry 8 times from 1 s doubling to 4 s; scatter 3 times
-from 1 s; a new region is awaited in PD for 64 polls and a scatter operator for 64 polls.
+from 1 s; a new region is awaited in PD for 64 polls and a scatter operator for 64 polls
+(about once per second, the first ones sooner).
 
 Public API: ``RetryPolicy``, ``RetryPolicies``, ``is_retryable``, ``retrying`` and the
 constants below.
@@ -34,11 +35,14 @@ SPLIT_MAX_DELAY_S = 4.0
 SCATTER_RETRY_TIMES = 3
 SCATTER_BASE_DELAY_S = 1.0
 SCATTER_MAX_DELAY_S = 4.0
-# Waiting for a split region to appear in PD (SplitCheckMaxRetryTimes, once per second).
+# Waiting for a split region to appear in PD (SplitCheckMaxRetryTimes, about once per second;
+# the first polls come sooner so small imports do not idle).
 SPLIT_CHECK_MAX_RETRY_TIMES = 64
+SPLIT_CHECK_FIRST_INTERVAL_S = 0.05
 SPLIT_CHECK_INTERVAL_S = 1.0
-# Waiting for scatter operators (ScatterWaitMaxRetryTimes, once per second).
+# Waiting for scatter operators (ScatterWaitMaxRetryTimes, same polling shape).
 SCATTER_WAIT_MAX_RETRY_TIMES = 64
+SCATTER_WAIT_FIRST_INTERVAL_S = 0.05
 SCATTER_WAIT_INTERVAL_S = 1.0
 # PD calls (GetRegion, ScanRegions, Tso) when PD is briefly unavailable.
 PD_RETRY_TIMES = 10
@@ -87,12 +91,12 @@ class RetryPolicies:
     )
     wait_split: RetryPolicy = field(
         default_factory=lambda: _policy(
-            SPLIT_CHECK_MAX_RETRY_TIMES, SPLIT_CHECK_INTERVAL_S, SPLIT_CHECK_INTERVAL_S
+            SPLIT_CHECK_MAX_RETRY_TIMES, SPLIT_CHECK_FIRST_INTERVAL_S, SPLIT_CHECK_INTERVAL_S
         )
     )
     wait_scatter: RetryPolicy = field(
         default_factory=lambda: _policy(
-            SCATTER_WAIT_MAX_RETRY_TIMES, SCATTER_WAIT_INTERVAL_S, SCATTER_WAIT_INTERVAL_S
+            SCATTER_WAIT_MAX_RETRY_TIMES, SCATTER_WAIT_FIRST_INTERVAL_S, SCATTER_WAIT_INTERVAL_S
         )
     )
     pd: RetryPolicy = field(

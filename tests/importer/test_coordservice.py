@@ -59,7 +59,9 @@ def drive(stub: Any, worker: str, results: dict[str, cpb.KVChecksum]) -> list[st
 
 def test_a_job_runs_to_done_through_grpc(start_server: StartServer) -> None:
     h = start_server()
-    reg = h.coord.RegisterJob(cpb.RegisterJobRequest(job_id="job-1", plan=job_plan(), worker_id="a"))
+    reg = h.coord.RegisterJob(
+        cpb.RegisterJobRequest(job_id="job-1", plan=job_plan(), worker_id="a")
+    )
     assert reg.created and reg.plan == job_plan()
     joined = h.coord.RegisterJob(cpb.RegisterJobRequest(job_id="job-1", worker_id="b"))
     assert not joined.created and joined.plan == job_plan()

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+from importer.engine import Engine, EngineOptions
 from importer.ranges import KeyRange, next_key, plan_ranges
 
 
@@ -49,3 +52,21 @@ def test_empty_engine_has_no_ranges_and_no_split_keys() -> None:
 def test_split_keys_are_every_boundary_including_both_ends() -> None:
     plan = plan_ranges(_pairs(4), max_bytes=32, max_keys=100)
     assert plan.split_keys == [b"k00000", b"k00002", next_key(b"k00003")]
+
+
+def test_engine_first_and_last_key_bound_every_range(tmp_path: Path) -> None:
+    """Regression: plyvel's reverse iterator misses a lone key right below ``stop``."""
+    eng = Engine(tmp_path / "e", EngineOptions(), create=True)
+    eng.write([(k, b"1") for k in (b"a", b"b", b"c", b"d")])
+    cases = {
+        (b"b", b"b\x00"): (b"b", b"b"),
+        (b"b", b"c"): (b"b", b"b"),
+        (b"b", b"d"): (b"b", b"c"),
+        (b"a", b""): (b"a", b"d"),
+        (b"", b"a"): (None, None),
+        (b"bb", b"c"): (None, None),
+        (b"c", b"zz"): (b"c", b"d"),
+    }
+    for (start, end), expected in cases.items():
+        assert (eng.first_key(start, end), eng.last_key(start, end)) == expected, (start, end)
+    eng.close()
