@@ -158,8 +158,7 @@ def test_sample_file_documents_every_key_with_its_default() -> None:
     for line in SAMPLE.read_text().splitlines():
         if line.startswith("["):
             section = line.strip("[]") + "."
-        elif " = " in line and not line.startswith("#"):
-            if previous.startswith("#"):
-                documented.add(section + line.split(" = ")[0])
+        elif " = " in line and not line.startswith("#") and previous.startswith("#"):
+            documented.add(section + line.split(" = ")[0])
         previous = line
     assert documented == set(keys)
