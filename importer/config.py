@@ -86,7 +86,7 @@ class ImportConfig:
     region_split_keys: int = 1_280_000
     upload_speed_limit: int = _size(512 * MIB)
     min_available_ratio: float = 0.05
-    stream_channel_window: int = 128
+    stream_channel_window: int = 16
     send_kv_size: int = _size(1 * MIB)
     switch_mode_interval: float = _duration(300.0)
     pause_schedulers: bool = True
@@ -99,7 +99,6 @@ class EngineConfig:
     write_buffer_size: int = _size(64 * MIB)
     max_file_size: int = _size(64 * MIB)
     block_cache_size: int = _size(8 * MIB)
-    max_run_size: int = _size(64 * MIB)
     compression: str = "snappy"
 
 
@@ -220,7 +219,6 @@ def _validate(cfg: Config) -> Config:
         "import.send-kv-size": imp.send_kv_size,
         "engine.write-buffer-size": cfg.engine.write_buffer_size,
         "engine.max-file-size": cfg.engine.max_file_size,
-        "engine.max-run-size": cfg.engine.max_run_size,
         "coordinator.lease-ttl": cfg.coordinator.lease_ttl,
         "pd.timeout": cfg.pd.timeout,
     }

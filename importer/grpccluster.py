@@ -30,7 +30,7 @@ class GrpcCluster:
         metrics: Metrics,
         *,
         timeout_s: float = 30.0,
-        window: int = 128,
+        window: int = 16,
     ) -> None:
         self.pd = PdClient(pd_addr, tls, metrics, timeout_s=timeout_s)
         first = pd_addr.split(",")[0].strip()

@@ -6,10 +6,10 @@ Semantics (kvproto's comments, tikv-importer's behaviour, protocol-notes §1.6):
   ``ALREADY_EXISTS`` "FileExists(...)" (Lightning ignores errors containing "FileExists").
 * ``WriteEngine``: first message a ``head`` with the uuid, then ``batch`` messages; anything
   else is ``INVALID_ARGUMENT`` "InvalidChunk". An unknown or not-open uuid answers OK with
-  ``error.engine_not_found``. Pairs are buffered and written as sorted runs of at most
-  ``[engine] max-run-size`` bytes; the stream's last run is written before the response, so
-  an OK answer means the pairs are durable. Batch ``commit_ts`` is accepted and not stored
-  (the import picks one TSO timestamp), which makes re-delivery idempotent.
+  ``error.engine_not_found``. Each batch message is one atomic LevelDB write batch, written
+  before the next message is read, so an OK answer means every pair is durable; a rejected
+  message (empty key, non-Put op) writes nothing of itself. Batch ``commit_ts`` is accepted and
+  not stored (the import picks one TSO timestamp), which makes re-delivery idempotent.
 * ``CloseEngine``: unknown uuid answers OK with ``error.engine_not_found``; closing a closed
   engine is a no-op; a stream still writing makes it ``FAILED_PRECONDITION`` "EngineInUse".
 * ``ImportEngine`` only on a closed (or imported) engine; unknown uuid is ``NOT_FOUND`` and
@@ -29,6 +29,7 @@ from typing import Any
 import grpc
 
 from importer.cluster import ImportMode
+from importer.engine import Engine
 from importer.errors import EngineNotFound, InvalidRequest
 from importer.grpcstatus import rpc
 from importer.importmanager import ImportManager
@@ -42,7 +43,11 @@ try:
 except metadata.PackageNotFoundError:  # pragma: no cover - running from a bare checkout
     VERSION = "0.0.0"
 
-_PUT = pb.Mutation.OP.Put
+
+def _bad_mutation(m: Any) -> InvalidRequest:
+    if m.op:  # Put = 0 is the only Mutation.OP kvproto defines
+        return InvalidRequest("mutation.op", f"only Put is supported, got op {m.op}")
+    return InvalidRequest("key", "empty keys cannot be imported")
 
 
 def _not_found(uuid: bytes) -> pb.Error:
@@ -60,13 +65,11 @@ class ImportKVService(import_kvpb_pb2_grpc.ImportKVServicer):  # type: ignore[mi
         imports: ImportManager,
         metrics: Metrics,
         *,
-        max_run_size: int,
         commit: str = "",
     ) -> None:
         self.registry = registry
         self.imports = imports
         self.metrics = metrics
-        self._max_run = max_run_size
         self._commit = commit
 
     # --------------------------------------------------------------------------- lifecycle
@@ -87,21 +90,10 @@ class ImportKVService(import_kvpb_pb2_grpc.ImportKVServicer):  # type: ignore[mi
         parse_uuid(uuid, "head.uuid")
         try:
             with self.registry.writing(uuid) as engine:
-                run: list[tuple[bytes, bytes]] = []
-                run_bytes = 0
                 for req in request_iterator:
                     if req.WhichOneof("chunk") != "batch":
                         raise InvalidRequest("chunk", "InvalidChunk: expected a batch after head")
-                    mutations = req.batch.mutations
-                    if any(m.op != _PUT for m in mutations):
-                        raise InvalidRequest("mutation.op", "only Put is supported")
-                    run.extend([(m.key, m.value) for m in mutations])
-                    run_bytes += req.batch.ByteSize()
-                    if run_bytes >= self._max_run:
-                        self._write(uuid, engine, run)
-                        run = []
-                        run_bytes = 0
-                self._write(uuid, engine, run)
+                    self._write(uuid, engine, req.batch.mutations)
         except EngineNotFound:
             return pb.WriteEngineResponse(error=_not_found(uuid))
         return pb.WriteEngineResponse()
@@ -112,18 +104,41 @@ class ImportKVService(import_kvpb_pb2_grpc.ImportKVServicer):  # type: ignore[mi
         parse_uuid(uuid)
         try:
             with self.registry.writing(uuid) as engine:
-                self._write(uuid, engine, [(p.key, p.value) for p in request.pairs])
+                self._write_pairs(uuid, engine, request.pairs)
         except EngineNotFound:
             return pb.WriteEngineResponse(error=_not_found(uuid))
         return pb.WriteEngineResponse()
 
-    def _write(self, uuid: bytes, engine: Any, run: list[tuple[bytes, bytes]]) -> None:
-        if not run:
-            return
-        nbytes = engine.write(run)
-        self.registry.record_written(uuid, len(run), nbytes)
-        self.metrics.write_kvs.inc(len(run))
-        self.metrics.write_bytes.inc(nbytes)
+    def _write(self, uuid: bytes, engine: Engine, records: Any) -> None:
+        """Writes one message's mutations as one atomic batch: all or nothing."""
+        size = 0
+        with engine.batch() as put:
+            for m in records:
+                key = m.key
+                if m.op or not key:
+                    raise _bad_mutation(m)
+                value = m.value
+                put(key, value)
+                size += len(key) + len(value)
+        self._count(uuid, len(records), size)
+
+    def _write_pairs(self, uuid: bytes, engine: Engine, pairs: Any) -> None:
+        """``_write`` for WriteEngineV3's KVPairs (which carry no op)."""
+        size = 0
+        with engine.batch() as put:
+            for p in pairs:
+                key = p.key
+                if not key:
+                    raise InvalidRequest("key", "empty keys cannot be imported")
+                value = p.value
+                put(key, value)
+                size += len(key) + len(value)
+        self._count(uuid, len(pairs), size)
+
+    def _count(self, uuid: bytes, count: int, size: int) -> None:
+        self.registry.record_written(uuid, count, size)
+        self.metrics.write_kvs.inc(count)
+        self.metrics.write_bytes.inc(size)
 
     @rpc("CloseEngine")
     def CloseEngine(self, request: Any, context: grpc.ServicerContext) -> Any:

@@ -198,7 +198,6 @@ class ImporterServer:
                 self.registry,
                 self.imports,
                 self.metrics,
-                max_run_size=cfg.engine.max_run_size,
             ),
             server,
         )

@@ -88,7 +88,6 @@ def test_defaults_follow_tikv_importer_and_lightning_where_they_share_meaning() 
     cfg = load_config()
     assert cfg.import_.max_open_engines == 8
     assert cfg.import_.min_available_ratio == 0.05
-    assert cfg.import_.stream_channel_window == 128
     assert cfg.import_.upload_speed_limit == 512 * MIB
     assert cfg.import_.region_split_size == 96 * MIB  # Lightning's local backend
     assert cfg.import_.region_split_keys == 1_280_000

@@ -243,9 +243,8 @@ def test_stream_not_starting_with_head_is_invalid_chunk(start_server: StartServe
     assert "InvalidChunk" in (info.value.details() or "")
 
 
-def test_second_head_in_a_stream_is_rejected_and_nothing_is_written(
-    start_server: StartServer,
-) -> None:
+def test_second_head_in_a_stream_is_invalid_chunk(start_server: StartServer) -> None:
+    """Batches before the bad message were acknowledged work and stay (re-delivery is safe)."""
     h = start_server()
     u = new_uuid()
     h.kv.OpenEngine(pb.OpenEngineRequest(uuid=u))
@@ -253,22 +252,45 @@ def test_second_head_in_a_stream_is_rejected_and_nothing_is_written(
     def two_heads() -> Iterator[Any]:
         yield from stream(u, kv_pairs(20))
         yield pb.WriteEngineRequest(head=pb.WriteHead(uuid=u))
+        yield from list(stream(u, kv_pairs(5, start=500)))[1:]
 
     with pytest.raises(grpc.RpcError) as info:
         h.kv.WriteEngine(two_heads())
     assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    assert "InvalidChunk" in (info.value.details() or "")
     h.kv.CloseEngine(pb.CloseEngineRequest(uuid=u))
     h.kv.ImportEngine(pb.ImportEngineRequest(uuid=u))
-    assert h.cluster.data == {}
+    assert h.cluster.data == dict(kv_pairs(20))
 
 
-def test_empty_key_is_rejected(start_server: StartServer) -> None:
+@pytest.mark.parametrize(
+    "bad",
+    [
+        pb.Mutation(key=b"", value=b"v"),
+        pb.Mutation(op=1, key=b"tk", value=b"v"),  # no such op in kvproto: refused
+    ],
+)
+def test_a_batch_with_a_bad_mutation_is_rejected_whole(start_server: StartServer, bad: Any) -> None:
     h = start_server()
     u = new_uuid()
     h.kv.OpenEngine(pb.OpenEngineRequest(uuid=u))
+    batch = pb.WriteBatch(commit_ts=1)
+    batch.mutations.add(key=row_key(1), value=b"a")
+    batch.mutations.append(bad)
+    batch.mutations.add(key=row_key(2), value=b"b")
+    requests = [
+        pb.WriteEngineRequest(head=pb.WriteHead(uuid=u)),
+        pb.WriteEngineRequest(batch=batch),
+    ]
     with pytest.raises(grpc.RpcError) as info:
-        h.kv.WriteEngine(stream(u, [(b"", b"v"), (b"k", b"v")]))
+        h.kv.WriteEngine(iter(requests))
     assert info.value.code() == grpc.StatusCode.INVALID_ARGUMENT
+    v3 = pb.WriteEngineV3Request(uuid=u, commit_ts=1, pairs=[pb.KVPair(key=b"", value=b"x")])
+    with pytest.raises(grpc.RpcError):
+        h.kv.WriteEngineV3(v3)
+    h.kv.CloseEngine(pb.CloseEngineRequest(uuid=u))
+    h.kv.ImportEngine(pb.ImportEngineRequest(uuid=u))
+    assert h.cluster.data == {}
 
 
 def test_message_over_the_size_limit_is_resource_exhausted(start_server: StartServer) -> None:
