@@ -98,7 +98,8 @@ class Child:
             "--data-dir", str(data_dir), "--pd", pd, "--log-format", "json",
             "--config", str(cfg),
         ]  # fmt: skip
-        self.proc = subprocess.Popen(args, stdout=open(self.log, "wb"), stderr=subprocess.STDOUT)
+        with open(self.log, "wb") as log:
+            self.proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT)
         self.address = ""
         deadline = time.monotonic() + 30
         while not self.address:
