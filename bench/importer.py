@@ -243,8 +243,12 @@ def bench_import(size: int, work: Path) -> None:
             write_s = time.perf_counter() - t
             child.kv.CloseEngine(pb.CloseEngineRequest(uuid=u))
             t = time.perf_counter()
+            cpu0 = cpu_seconds(child.proc.pid)
+            here0 = time.process_time()
             child.kv.ImportEngine(pb.ImportEngineRequest(uuid=u), timeout=24 * 3600)
             import_s = time.perf_counter() - t
+            import_cpu = cpu_seconds(child.proc.pid) - cpu0
+            playground_cpu = time.process_time() - here0
             regions = child.metric("flashload_importer_import_regions_total")
             retries = child.metric("flashload_importer_retries_total")
             errors = child.metric("flashload_importer_region_errors_total")
@@ -258,6 +262,8 @@ def bench_import(size: int, work: Path) -> None:
               f"(key+value bytes; x3 replicas on the wire)")  # fmt: skip
         print(f"  regions ingested {regions:.0f}, PD regions now {len(cluster.regions())}, "
               f"retries {retries:.0f}, region errors {errors:.0f}")  # fmt: skip
+        print(f"  CPU during the import: importer {import_cpu:.1f} s, playground "
+              f"(PD + 3 stores, this process) {playground_cpu:.1f} s")  # fmt: skip
         print(f"  importer peak RSS {peak:.0f} MB")
 
 
