@@ -20,6 +20,7 @@ In-process API (tests and the ``playground`` CLI use it)::
         cluster.staged_count(store_id)          # SSTs written but not yet ingested on a store
         cluster.stored_entries(store_id, start=b"", end=b"")  # MVCC entries a store holds
         cluster.wait_scatter(region_id)         # until its scatter operator finished
+        cluster.tidb.catalog / .executor        # TiDB's TableInfos; ANALYZE counts (.analyzed)
         cluster.faults.stop_store(id) / .start_store(id)   # stopped store: UNAVAILABLE
         cluster.faults.transfer_leader(region_id, store_id)
         cluster.faults.split(raw_key)           # split now (epoch bump)
@@ -27,10 +28,16 @@ In-process API (tests and the ``playground`` CLI use it)::
         cluster.faults.inject(kind, count=1, rpc="ingest")     # scripted region errors
         cluster.faults.set_rates("not-leader=0.05,...")        # same spec as --faults
 
+More ``ClusterConfig`` fields: ``store_ports``, ``replicas`` (3), ``row_format_version`` (2),
+``new_collation`` (True), ``staged_ttl_seconds`` (600), ``import_mode_timeout_seconds`` (600),
+``scatter_delay`` ((0.05, 0.2) s), ``tls`` (``TlsFiles(ca, cert, key)``: gRPC on the stores,
+gRPC + HTTPS on the PD port).
+
 Fault kinds: not-leader, epoch-not-match, server-busy, region-not-found, key-not-in-region,
-store-not-match, split-before-ingest, leader-transfer (see ``playground.faults``). Everything
-(regions, epochs, peers, leaders, TSO, catalog, store data) lives under ``data_dir`` and is
-restored by a new ``Cluster`` on the same directory.
+store-not-match, disk-full, split-before-ingest, leader-transfer (see ``playground.faults``
+for which RPC families each hits). Everything (regions, epochs, peers, leaders, TSO, catalog,
+store data) lives under ``data_dir`` and is restored by a new ``Cluster`` on the same
+directory; SSTs written but never ingested are dropped at start-up.
 """
 
 from __future__ import annotations
@@ -58,6 +65,8 @@ from playground.pd.tso import TsoAllocator
 from playground.raft import Raft, Replica
 from playground.reader import KvReader
 from playground.regions import RegionManager
+from playground.tidb.server import TidbServer
+from playground.tidb.variables import ServerSettings
 from playground.tikv.engine import StoreEngine
 from playground.tikv.server import StoreServer
 from playground.tikv.staging import Staging
@@ -89,7 +98,7 @@ class Cluster:
         self._replicas: dict[int, Replica] = {}
         self._pd: PDServer | None = None
         self._reader: KvReader | None = None
-        self._tidb: Any = None
+        self._tidb: TidbServer | None = None
         self._janitor_stop = threading.Event()
         self._janitor: threading.Thread | None = None
         self.cluster_id = 0
@@ -169,6 +178,17 @@ class Cluster:
 
     def _start_tidb(self) -> None:
         """Starts the TiDB stand-in (SQL port and status API)."""
+        cfg = self.config
+        assert self._reader is not None
+        self._tidb = TidbServer(
+            cfg.data_dir / "tidb",
+            self._reader,
+            ServerSettings(cfg.row_format_version, cfg.new_collation),
+            cfg.host,
+            cfg.sql_port,
+            cfg.status_port,
+            self.pd_addr,
+        )
 
     def stop(self) -> None:
         """Stops every server and closes every database (idempotent)."""
@@ -228,7 +248,8 @@ class Cluster:
     # -- views used by PD ------------------------------------------------------------------
 
     def _pd_url(self) -> str:
-        return f"http://{self.pd_addr}"
+        scheme = "https" if self.config.tls is not None else "http"
+        return f"{scheme}://{self.pd_addr}"
 
     def _store_views(self) -> list[StoreView]:
         return [
@@ -260,13 +281,13 @@ class Cluster:
     def sql_addr(self) -> str:
         if self._tidb is None:
             raise PlaygroundError("TiDB is not running")
-        return str(self._tidb.sql_addr)
+        return self._tidb.sql_addr
 
     @property
     def status_addr(self) -> str:
         if self._tidb is None:
             raise PlaygroundError("TiDB is not running")
-        return str(self._tidb.status_addr)
+        return self._tidb.status_addr
 
     # -- inspection ------------------------------------------------------------------------
 
@@ -306,6 +327,13 @@ class Cluster:
         if self._schedule is None:
             raise PlaygroundError("cluster is not running")
         return self._schedule.config()
+
+    @property
+    def tidb(self) -> TidbServer:
+        """The TiDB stand-in (its ``catalog`` and ``executor``), for tests."""
+        if self._tidb is None:
+            raise PlaygroundError("TiDB is not running")
+        return self._tidb
 
     def tso(self) -> int:
         if self._tso is None:

@@ -16,6 +16,7 @@ server-busy            ingest, split, write
 region-not-found       ingest
 key-not-in-region      ingest
 store-not-match        ingest
+disk-full              ingest (DiskFull naming the store)
 split-before-ingest    ingest (a real split: the ingest then fails with EpochNotMatch)
 leader-transfer        ingest, split (a real transfer: the RPC then fails with NotLeader)
 =====================  =========================
@@ -41,6 +42,7 @@ SERVER_BUSY = "server-busy"
 REGION_NOT_FOUND = "region-not-found"
 KEY_NOT_IN_REGION = "key-not-in-region"
 STORE_NOT_MATCH = "store-not-match"
+DISK_FULL = "disk-full"
 SPLIT_BEFORE_INGEST = "split-before-ingest"
 LEADER_TRANSFER = "leader-transfer"
 
@@ -60,6 +62,7 @@ RATE_TARGETS: dict[str, frozenset[str]] = {
     REGION_NOT_FOUND: frozenset({INGEST}),
     KEY_NOT_IN_REGION: frozenset({INGEST}),
     STORE_NOT_MATCH: frozenset({INGEST}),
+    DISK_FULL: frozenset({INGEST}),
 }
 KINDS = tuple(RATE_TARGETS)
 

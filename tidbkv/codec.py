@@ -10,6 +10,28 @@ Public API:
 * ``encode_varint`` / ``decode_varint``, ``encode_uvarint`` / ``decode_uvarint`` — Go
   ``encoding/binary`` zig-zag varint and LEB128 uvarint.
 * ``encode_compact_bytes`` / ``decode_compact_bytes`` — varint length + bytes.
+* ``encode_float`` / ``decode_float`` (and ``_desc``) — comparable float64: sign bit set for
+  non-negative values, all bits inverted for negative ones, big-endian.
+* ``encode_decimal(value, precision=0, frac=0)`` / ``decode_decimal`` — ``precision || frac ||
+  MySQL binary decimal`` (``codec.EncodeDecimal``; precision 0 = the value's own);
+  ``decode_decimal_full`` also returns precision and frac.
+* ``encode_comparable_varint`` / ``decode_comparable_varint``,
+  ``encode_comparable_uvarint`` / ``decode_comparable_uvarint`` — order-preserving varints.
+* Datum flags: ``NIL_FLAG`` 0x00, ``BYTES_FLAG`` 0x01, ``COMPACT_BYTES_FLAG`` 0x02,
+  ``INT_FLAG`` 0x03, ``UINT_FLAG`` 0x04, ``FLOAT_FLAG`` 0x05, ``DECIMAL_FLAG`` 0x06,
+  ``DURATION_FLAG`` 0x07, ``VARINT_FLAG`` 0x08, ``UVARINT_FLAG`` 0x09, ``JSON_FLAG`` 0x0A,
+  ``VECTOR_FLOAT32_FLAG`` 0x14, ``MAX_FLAG`` 0xFA; ``INT_HANDLE_FLAG`` = ``INT_FLAG``.
+* ``encode_key(datums, time_zone=None, new_collation=True)`` — comparable datum encoding
+  (``codec.EncodeKey``: index keys, common handles); strings become collation sort keys.
+* ``encode_value(datums, time_zone=None)`` — non-comparable form (``codec.EncodeValue``).
+* ``decode_one(b) -> (Datum, rest)``, ``decode_key(b) -> list[Datum]`` (``codec.Decode``),
+  ``cut_one(b) -> (datum bytes, rest)`` (``codec.CutOne``), ``cut_columns``.
+
+Datums are ``tidbkv.datum.Datum`` values. Decoding yields the raw kinds the bytes carry
+(``INT64``, ``UINT64``, ``FLOAT64``, ``BYTES``, ``DECIMAL``, ``DURATION``, ``JSON``, ``NULL``,
+``MAX_VALUE``); converting them back to a column's type (a packed uint64 to a DATETIME, ...)
+is ``tidbkv.rowcodec.unflatten``'s job, as in TiDB. ``time_zone`` (a tzinfo, None = UTC) is
+the session zone that TIMESTAMP datums are converted from before packing.
 
 Every ``decode_*`` returns ``(value, rest)`` where ``rest`` is the undecoded tail, and raises
 ``tidbkv.errors.DecodeError`` on malformed input.
@@ -17,13 +39,38 @@ Every ``decode_*`` returns ``(value, rest)`` where ``rest`` is the undecoded tai
 
 from __future__ import annotations
 
+import datetime as _dt
 import struct
+from collections.abc import Iterable
+from decimal import Decimal
 
-from tidbkv.errors import DecodeError
+from tidbkv import mysqltypes as _m
+from tidbkv.datum import Datum, Kind
+from tidbkv.errors import DecodeError, TidbKVError
+from tidbkv.mydecimal import MAX_DECIMAL_SCALE as _MAX_SCALE
+from tidbkv.mydecimal import bin_to_decimal, decimal_to_bin, precision_and_frac
+from tidbkv.mytime import Time as _Time
+from tidbkv.mytime import local_to_utc as _local_to_utc
 
 _SIGN = 0x8000000000000000
 _U64 = 0xFFFFFFFFFFFFFFFF
 _BE64 = struct.Struct(">Q")
+_BEF64 = struct.Struct(">d")
+
+NIL_FLAG = 0x00
+BYTES_FLAG = 0x01
+COMPACT_BYTES_FLAG = 0x02
+INT_FLAG = 0x03
+UINT_FLAG = 0x04
+FLOAT_FLAG = 0x05
+DECIMAL_FLAG = 0x06
+DURATION_FLAG = 0x07
+VARINT_FLAG = 0x08
+UVARINT_FLAG = 0x09
+JSON_FLAG = 0x0A
+VECTOR_FLOAT32_FLAG = 0x14
+MAX_FLAG = 0xFA
+INT_HANDLE_FLAG = INT_FLAG
 
 ENC_GROUP_SIZE = 8
 ENC_MARKER = 0xFF
@@ -165,3 +212,361 @@ def decode_compact_bytes(b: bytes) -> tuple[bytes, bytes]:
     if n < 0 or len(rest) < n:
         raise DecodeError("compact bytes", b, f"length {n} exceeds {len(rest)} bytes left")
     return rest[:n], rest[n:]
+
+
+# --------------------------------------------------------------------------------------------
+# float64
+
+
+def _float_to_cmp(f: float) -> int:
+    u = int(_BE64.unpack(_BEF64.pack(f))[0])
+    if u & _SIGN:
+        return ~u & _U64
+    return u | _SIGN
+
+
+def _cmp_to_float(u: int) -> float:
+    u = u & ~_SIGN if u & _SIGN else ~u & _U64
+    return float(_BEF64.unpack(_BE64.pack(u))[0])
+
+
+def encode_float(f: float) -> bytes:
+    """Comparable float64 (``codec.EncodeFloat``); -0.0 is not folded into +0.0."""
+    return _BE64.pack(_float_to_cmp(f))
+
+
+def decode_float(b: bytes) -> tuple[float, bytes]:
+    if len(b) < 8:
+        raise DecodeError("float", b, "need 8 bytes")
+    return _cmp_to_float(_BE64.unpack_from(b)[0]), b[8:]
+
+
+def encode_float_desc(f: float) -> bytes:
+    return _BE64.pack(~_float_to_cmp(f) & _U64)
+
+
+def decode_float_desc(b: bytes) -> tuple[float, bytes]:
+    if len(b) < 8:
+        raise DecodeError("float desc", b, "need 8 bytes")
+    return _cmp_to_float(~_BE64.unpack_from(b)[0] & _U64), b[8:]
+
+
+# --------------------------------------------------------------------------------------------
+# decimal
+
+
+def encode_decimal(value: Decimal, precision: int = 0, frac: int = 0) -> bytes:
+    """``precision || frac || bin`` (``codec.EncodeDecimal``).
+
+    ``precision == 0`` takes the value's own minimal precision and fraction digits
+    (``MyDecimal.PrecisionAndFrac``); a frac above 30 is capped at 30.
+    """
+    if precision == 0:
+        precision, frac = precision_and_frac(value)
+    frac = min(frac, _MAX_SCALE)
+    return bytes((precision, frac)) + decimal_to_bin(value, precision, frac)
+
+
+def decode_decimal_full(b: bytes) -> tuple[Decimal, int, int, bytes]:
+    """``(value, precision, frac, rest)``; the value has exactly ``frac`` fraction digits."""
+    if len(b) < 3:
+        raise DecodeError("decimal", b, "too short")
+    precision, frac = b[0], b[1]
+    value, rest = bin_to_decimal(b[2:], precision, frac)
+    return value, precision, frac, rest
+
+
+def decode_decimal(b: bytes) -> tuple[Decimal, bytes]:
+    value, _, _, rest = decode_decimal_full(b)
+    return value, rest
+
+
+# --------------------------------------------------------------------------------------------
+# comparable varints (codec.EncodeComparableVarint / EncodeComparableUvarint)
+
+_NEG_TAG_END = 8
+_POS_TAG_START = 0xFF - 8
+
+
+def encode_comparable_uvarint(v: int) -> bytes:
+    """Order-preserving uvarint: 0..239 are one byte ``v + 8``, else ``0xF7 + n`` then n BE bytes."""
+    v &= _U64
+    if v <= _POS_TAG_START - _NEG_TAG_END:
+        return bytes((v + _NEG_TAG_END,))
+    n = (v.bit_length() + 7) // 8
+    return bytes((_POS_TAG_START + n,)) + v.to_bytes(n, "big")
+
+
+def decode_comparable_uvarint(b: bytes) -> tuple[int, bytes]:
+    if not b:
+        raise DecodeError("comparable uvarint", b, "empty")
+    first = b[0]
+    if first < _NEG_TAG_END:
+        raise DecodeError("comparable uvarint", b, "negative value")
+    if first <= _POS_TAG_START:
+        return first - _NEG_TAG_END, b[1:]
+    n = first - _POS_TAG_START
+    if len(b) < 1 + n:
+        raise DecodeError("comparable uvarint", b, "truncated")
+    return int.from_bytes(b[1 : 1 + n], "big"), b[1 + n :]
+
+
+def encode_comparable_varint(v: int) -> bytes:
+    """Order-preserving signed varint (``codec.EncodeComparableVarint``): a negative value is
+    ``8 - n`` then its low n bytes, n the fewest with ``v >= -(2**(8n) - 1)``."""
+    if v >= 0:
+        return encode_comparable_uvarint(v)
+    n = 1
+    while n < 8 and v < -((1 << (8 * n)) - 1):
+        n += 1
+    return bytes((_NEG_TAG_END - n,)) + (v & _U64).to_bytes(8, "big")[8 - n :]
+
+
+def decode_comparable_varint(b: bytes) -> tuple[int, bytes]:
+    if not b:
+        raise DecodeError("comparable varint", b, "empty")
+    first = b[0]
+    if _NEG_TAG_END <= first <= _POS_TAG_START:
+        return first - _NEG_TAG_END, b[1:]
+    if first < _NEG_TAG_END:
+        n = _NEG_TAG_END - first
+        if len(b) < 1 + n:
+            raise DecodeError("comparable varint", b, "truncated")
+        u = int.from_bytes(b"\xff" * (8 - n) + b[1 : 1 + n], "big")
+        if u < 1 << 63:
+            raise DecodeError("comparable varint", b, "overflows int64")
+        return u - (1 << 64), b[1 + n :]
+    u, rest = decode_comparable_uvarint(b)
+    if u >= 1 << 63:
+        raise DecodeError("comparable varint", b, "overflows int64")
+    return u, rest
+
+
+# --------------------------------------------------------------------------------------------
+# datums
+
+
+class EncodeError(TidbKVError, ValueError):
+    """A datum cannot be encoded (unsupported kind, bad value)."""
+
+    def __init__(self, kind: int, reason: str) -> None:
+        super().__init__(f"cannot encode datum of kind {kind}: {reason}")
+        self.kind = kind
+        self.reason = reason
+
+
+def _to_utc(t: _Time, time_zone: _dt.tzinfo | None) -> _Time:
+    if t.tp == _m.TYPE_TIMESTAMP and time_zone is not None and time_zone is not _dt.UTC:
+        return _local_to_utc(t, time_zone)
+    return t
+
+
+def _bit_to_uint(v: bytes) -> int:
+    v = bytes(v).lstrip(b"\x00")
+    if len(v) > 8:
+        raise EncodeError(Kind.BIT, "binary literal longer than 8 bytes")
+    return int.from_bytes(v, "big") if v else 0
+
+
+def _sort_key(v: bytes, collation: str, new_collation: bool) -> bytes:
+    from tidbkv.collate import get_collator
+
+    return get_collator(collation, new_collation).key(v)
+
+
+def _encode_datum(
+    out: bytearray, d: Datum, comparable: bool, tz: _dt.tzinfo | None, new_collation: bool
+) -> None:
+    k = d.kind
+    if k == Kind.INT64:
+        if comparable:
+            out.append(INT_FLAG)
+            out += encode_int(d.value)
+        else:
+            out.append(VARINT_FLAG)
+            out += encode_varint(d.value)
+    elif k == Kind.UINT64:
+        if comparable:
+            out.append(UINT_FLAG)
+            out += encode_uint(d.value)
+        else:
+            out.append(UVARINT_FLAG)
+            out += encode_uvarint(d.value)
+    elif k in (Kind.STRING, Kind.BYTES):
+        raw = bytes(d.value)
+        if comparable:
+            if k == Kind.STRING:
+                raw = _sort_key(raw, d.collation, new_collation)
+            out.append(BYTES_FLAG)
+            out += encode_bytes(raw)
+        else:
+            out.append(COMPACT_BYTES_FLAG)
+            out += encode_compact_bytes(raw)
+    elif k in (Kind.FLOAT32, Kind.FLOAT64):
+        out.append(FLOAT_FLAG)
+        out += encode_float(float(d.value))
+    elif k == Kind.DECIMAL:
+        out.append(DECIMAL_FLAG)
+        out += encode_decimal(d.value, d.length, d.frac)
+    elif k == Kind.TIME:
+        out.append(UINT_FLAG)
+        out += encode_uint(_to_utc(d.value, tz).to_packed_uint())
+    elif k == Kind.DURATION:
+        out.append(DURATION_FLAG)
+        out += encode_int(d.value)
+    elif k in (Kind.ENUM, Kind.SET):
+        v = int(d.value.value)
+        if comparable:
+            out.append(UINT_FLAG)
+            out += encode_uint(v)
+        else:
+            out.append(UVARINT_FLAG)
+            out += encode_uvarint(v)
+    elif k in (Kind.BIT, Kind.BINARY_LITERAL):
+        v = _bit_to_uint(d.value)
+        if comparable:
+            out.append(UINT_FLAG)
+            out += encode_uint(v)
+        else:
+            out.append(UVARINT_FLAG)
+            out += encode_uvarint(v)
+    elif k == Kind.JSON:
+        out.append(JSON_FLAG)
+        out.append(d.value.type_code)
+        out += d.value.value
+    elif k == Kind.NULL:
+        out.append(NIL_FLAG)
+    elif k == Kind.MIN_NOT_NULL:
+        out.append(BYTES_FLAG)
+    elif k == Kind.MAX_VALUE:
+        out.append(MAX_FLAG)
+    else:
+        raise EncodeError(k, "unsupported kind")
+
+
+def encode_key(
+    datums: Iterable[Datum], time_zone: _dt.tzinfo | None = None, new_collation: bool = True
+) -> bytes:
+    """Comparable encoding of ``datums`` (``codec.EncodeKey``), each prefixed by its flag."""
+    out = bytearray()
+    for d in datums:
+        _encode_datum(out, d, True, time_zone, new_collation)
+    return bytes(out)
+
+
+def encode_value(datums: Iterable[Datum], time_zone: _dt.tzinfo | None = None) -> bytes:
+    """Non-comparable encoding of ``datums`` (``codec.EncodeValue``)."""
+    out = bytearray()
+    for d in datums:
+        _encode_datum(out, d, False, time_zone, False)
+    return bytes(out)
+
+
+def decode_one(b: bytes) -> tuple[Datum, bytes]:
+    """Decodes one flag-prefixed datum (``codec.DecodeOne``): ``(datum, rest)``."""
+    if not b:
+        raise DecodeError("datum", b, "empty")
+    flag = b[0]
+    rest = b[1:]
+    if flag == INT_FLAG:
+        v, rest = decode_int(rest)
+        return Datum(Kind.INT64, v), rest
+    if flag == UINT_FLAG:
+        u, rest = decode_uint(rest)
+        return Datum(Kind.UINT64, u), rest
+    if flag == VARINT_FLAG:
+        v, rest = decode_varint(rest)
+        return Datum(Kind.INT64, v), rest
+    if flag == UVARINT_FLAG:
+        u, rest = decode_uvarint(rest)
+        return Datum(Kind.UINT64, u), rest
+    if flag == FLOAT_FLAG:
+        f, rest = decode_float(rest)
+        return Datum(Kind.FLOAT64, f), rest
+    if flag == BYTES_FLAG:
+        data, rest = decode_bytes(rest)
+        return Datum(Kind.BYTES, data), rest
+    if flag == COMPACT_BYTES_FLAG:
+        data, rest = decode_compact_bytes(rest)
+        return Datum(Kind.BYTES, bytes(data)), rest
+    if flag == DECIMAL_FLAG:
+        dec, prec, frac, rest = decode_decimal_full(rest)
+        return Datum(Kind.DECIMAL, dec, "", prec, frac), rest
+    if flag == DURATION_FLAG:
+        v, rest = decode_int(rest)
+        return Datum(Kind.DURATION, v, "", 0, 6), rest
+    if flag == JSON_FLAG:
+        from tidbkv.json_binary import decode_json
+
+        j, rest = decode_json(rest)
+        return Datum(Kind.JSON, j), rest
+    if flag == NIL_FLAG:
+        return Datum(Kind.NULL), rest
+    if flag == MAX_FLAG:
+        return Datum(Kind.MAX_VALUE), rest
+    raise DecodeError("datum", b, f"invalid encoded key flag {flag:#x}")
+
+
+def decode_key(b: bytes) -> list[Datum]:
+    """Decodes every datum of ``b`` (``codec.Decode``)."""
+    out = []
+    while b:
+        d, b = decode_one(b)
+        out.append(d)
+    return out
+
+
+def _peek(b: bytes) -> int:
+    """Length of the flag-prefixed datum at the start of ``b`` (``codec.peek``)."""
+    if not b:
+        raise DecodeError("datum", b, "empty")
+    flag = b[0]
+    body = b[1:]
+    if flag in (NIL_FLAG, MAX_FLAG):
+        n = 0
+    elif flag in (INT_FLAG, UINT_FLAG, FLOAT_FLAG, DURATION_FLAG):
+        n = 8
+    elif flag == BYTES_FLAG:
+        _, rest = decode_bytes(body)
+        n = len(body) - len(rest)
+    elif flag == COMPACT_BYTES_FLAG:
+        _, rest = decode_compact_bytes(body)
+        n = len(body) - len(rest)
+    elif flag == DECIMAL_FLAG:
+        from tidbkv.mydecimal import decimal_bin_size
+
+        if len(body) < 2:
+            raise DecodeError("decimal", b, "too short")
+        n = 2 + decimal_bin_size(body[0], body[1])
+    elif flag == VARINT_FLAG:
+        _, rest = decode_varint(body)
+        n = len(body) - len(rest)
+    elif flag == UVARINT_FLAG:
+        _, rest = decode_uvarint(body)
+        n = len(body) - len(rest)
+    elif flag == JSON_FLAG:
+        from tidbkv.json_binary import json_body_len
+
+        if not body:
+            raise DecodeError("json", b, "empty")
+        n = 1 + json_body_len(body[0], body, 1)
+    else:
+        raise DecodeError("datum", b, f"invalid encoded key flag {flag:#x}")
+    if len(body) < n:
+        raise DecodeError("datum", b, "truncated")
+    return 1 + n
+
+
+def cut_one(b: bytes) -> tuple[bytes, bytes]:
+    """Splits off the first flag-prefixed datum: ``(its bytes, rest)`` (``codec.CutOne``)."""
+    n = _peek(b)
+    return b[:n], b[n:]
+
+
+def cut_columns(b: bytes, count: int) -> tuple[list[bytes], bytes]:
+    """Splits off ``count`` datums: ``([datum bytes...], rest)``."""
+    out = []
+    for _ in range(count):
+        d, b = cut_one(b)
+        out.append(d)
+    return out, b

@@ -5,16 +5,51 @@
   ``encode_int(handle)`` (19 bytes in all)
 * index prefix  ``table prefix + '_i' + encode_int(index_id)`` (19 bytes)
 
-Public API: ``TABLE_PREFIX``, ``RECORD_PREFIX_SEP``, ``INDEX_PREFIX_SEP``, ``table_prefix``,
-``record_prefix``, ``index_prefix``, ``encode_row_key_with_handle``, ``decode_table_id``,
-``decode_row_key_int_handle``, ``is_record_key``, ``is_index_key``, ``table_range``,
-``record_range``.
+* a common-handle row key appends the common handle: ``codec.encode_key`` of the clustered
+  primary-key datums (``encode_common_handle``), so its length is not 19
+* an index key is ``index prefix + codec.encode_key(index values) [+ handle suffix]``
+  (``gen_index_key`` / ``encode_index_seek_key``); see ``tidbkv.index`` for the whole-table
+  version that applies prefix truncation and the distinct rule
+
+A handle is an ``int`` (int handle, ``_tidb_rowid``) or ``bytes`` (an encoded common handle).
+
+Public API: ``TABLE_PREFIX``, ``RECORD_PREFIX_SEP``, ``INDEX_PREFIX_SEP``, ``META_PREFIX``,
+``table_prefix``, ``record_prefix``, ``index_prefix``, ``encode_row_key_with_handle``,
+``encode_row_key``, ``encode_handle``, ``encode_common_handle``, ``decode_common_handle``,
+``decode_table_id``, ``decode_row_key_int_handle``, ``decode_record_key``, ``is_record_key``,
+``is_index_key``, ``table_range``, ``record_range``, ``index_range``,
+``encode_index_seek_key``, ``gen_index_key``, ``decode_index_key``, ``cut_index_key``,
+``decode_key_head``, ``encode_meta_key``, ``encode_hash_data_key``, ``meta_db_key``,
+``meta_table_key``, ``encode_region_key``, ``decode_region_key``, ``TEMP_INDEX_PREFIX``,
+``INDEX_ID_MASK``, ``encode_keyspace_prefix``.
 """
 
 from __future__ import annotations
 
-from tidbkv.codec import decode_int, encode_int
+import datetime as _dt
+from collections.abc import Sequence
+
+from tidbkv.codec import (
+    INT_HANDLE_FLAG,
+    cut_columns,
+    decode_bytes,
+    decode_int,
+    decode_key,
+    decode_one,
+    encode_bytes,
+    encode_int,
+    encode_key,
+    encode_uint,
+)
+from tidbkv.datum import Datum
 from tidbkv.errors import DecodeError
+
+Handle = int | bytes
+META_PREFIX = b"m"
+TEMP_INDEX_PREFIX = 0x7FFF000000000000
+INDEX_ID_MASK = 0xFFFFFFFFFFFF
+_HASH_DATA_FLAG = ord("h")
+_STRING_DATA_FLAG = ord("s")
 
 TABLE_PREFIX = b"t"
 RECORD_PREFIX_SEP = b"_r"
@@ -70,3 +105,165 @@ def table_range(table_id: int) -> tuple[bytes, bytes]:
 def record_range(table_id: int) -> tuple[bytes, bytes]:
     """``[start, end)`` raw-key range of the table's rows."""
     return record_prefix(table_id), TABLE_PREFIX + encode_int(table_id) + b"_s"
+
+
+def index_range(table_id: int, index_id: int) -> tuple[bytes, bytes]:
+    """``[start, end)`` raw-key range of one index."""
+    return index_prefix(table_id, index_id), index_prefix(table_id, index_id + 1)
+
+
+def encode_handle(handle: Handle) -> bytes:
+    """The handle part of a row key: ``encode_int`` of an int handle, a common handle as is."""
+    if isinstance(handle, int):
+        return encode_int(handle)
+    return bytes(handle)
+
+
+def encode_row_key(table_id: int, encoded_handle: bytes) -> bytes:
+    """Row key from an already-encoded handle (``tablecodec.EncodeRowKey``)."""
+    return TABLE_PREFIX + encode_int(table_id) + RECORD_PREFIX_SEP + encoded_handle
+
+
+def encode_common_handle(
+    datums: Sequence[Datum], time_zone: _dt.tzinfo | None = None, new_collation: bool = True
+) -> bytes:
+    """Common handle of clustered primary-key values: ``codec.encode_key(datums)``.
+
+    The caller passes the PK values in PK column order, already prefix-truncated.
+    """
+    return encode_key(datums, time_zone, new_collation)
+
+
+def decode_common_handle(handle: bytes) -> list[Datum]:
+    """The datums of a common handle (strings come back as their collation sort keys)."""
+    return decode_key(handle)
+
+
+def decode_record_key(key: bytes) -> tuple[int, Handle]:
+    """``(table_id, handle)`` of any record key (``tablecodec.DecodeRecordKey``).
+
+    A 19-byte key has an int handle; a longer one a common handle (returned as bytes).
+    """
+    if not is_record_key(key):
+        raise DecodeError("record key", key, "not a record key")
+    table_id = decode_int(key[1:9])[0]
+    rest = key[PREFIX_LEN:]
+    if len(key) == RECORD_ROW_KEY_LEN:
+        return table_id, decode_int(rest)[0]
+    if len(rest) < 9:
+        raise DecodeError("record key", key, "handle too short")
+    return table_id, bytes(rest)
+
+
+def encode_index_seek_key(table_id: int, index_id: int, encoded_values: bytes) -> bytes:
+    """``index prefix + encoded values`` (``tablecodec.EncodeIndexSeekKey``)."""
+    return index_prefix(table_id, index_id) + encoded_values
+
+
+def gen_index_key(
+    table_id: int,
+    index_id: int,
+    values: Sequence[Datum],
+    handle: Handle | None = None,
+    *,
+    distinct: bool = False,
+    time_zone: _dt.tzinfo | None = None,
+    new_collation: bool = True,
+) -> bytes:
+    """Index key from already-truncated index values (``tablecodec.GenIndexKey`` body).
+
+    When not ``distinct`` (non-unique index, or a unique one with a NULL value) the handle is
+    appended: ``0x03 + encode_int(h)`` for an int handle, the common handle bytes otherwise.
+    ``tidbkv.index.gen_index_key_for`` derives ``distinct`` and truncation from the schema.
+    """
+    key = index_prefix(table_id, index_id) + encode_key(values, time_zone, new_collation)
+    if not distinct and handle is not None:
+        if isinstance(handle, int):
+            key += bytes((INT_HANDLE_FLAG,)) + encode_int(handle)
+        else:
+            key += bytes(handle)
+    return key
+
+
+def decode_key_head(key: bytes) -> tuple[int, int, bool]:
+    """``(table_id, index_id, is_record)`` (``tablecodec.DecodeKeyHead``); index_id is 0 for
+    record keys."""
+    if is_record_key(key):
+        return decode_int(key[1:9])[0], 0, True
+    if not is_index_key(key) or len(key) < 19:
+        raise DecodeError("key head", key, "not a record or index key")
+    return decode_int(key[1:9])[0], decode_int(key[11:19])[0], False
+
+
+def cut_index_key(key: bytes, n_columns: int) -> tuple[list[bytes], bytes]:
+    """``([encoded column values], handle suffix)`` of an index key (``CutIndexKeyNew``)."""
+    if not is_index_key(key) or len(key) < 19:
+        raise DecodeError("index key", key, "not an index key")
+    return cut_columns(key[19:], n_columns)
+
+
+def decode_index_key(
+    key: bytes, n_columns: int | None = None
+) -> tuple[int, int, list[Datum], Handle | None]:
+    """``(table_id, index_id, values, handle)`` of an index key.
+
+    With ``n_columns`` the datums after the first ``n_columns`` are the handle suffix: a single
+    int datum → int handle, anything else → common handle bytes; without it every datum is a
+    value and the handle is None. Values are raw datums (strings as sort keys).
+    """
+    table_id, index_id, _ = decode_key_head(key)
+    if is_record_key(key):
+        raise DecodeError("index key", key, "record key")
+    body = key[19:]
+    if n_columns is None:
+        return table_id, index_id, decode_key(body), None
+    cols, rest = cut_columns(body, n_columns)
+    values = [decode_one(c)[0] for c in cols]
+    handle: Handle | None = None
+    if rest:
+        if rest[0] == INT_HANDLE_FLAG and len(rest) == 9:
+            handle = decode_int(rest[1:])[0]
+        else:
+            handle = bytes(rest)
+    return table_id, index_id, values, handle
+
+
+def encode_meta_key(key: bytes, flag: int, field: bytes = b"") -> bytes:
+    """Meta (schema) key: ``'m' + encode_bytes(key) + encode_uint(flag) [+ encode_bytes(field)]``."""
+    out = META_PREFIX + encode_bytes(key) + encode_uint(flag)
+    if field:
+        out += encode_bytes(field)
+    return out
+
+
+def encode_hash_data_key(key: bytes, field: bytes) -> bytes:
+    """Meta hash field key (``structure.EncodeHashDataKey``)."""
+    return META_PREFIX + encode_bytes(key) + encode_uint(_HASH_DATA_FLAG) + encode_bytes(field)
+
+
+def meta_db_key(db_id: int) -> bytes:
+    """Meta key of a database's info: hash ``DBs``, field ``DB:<id>``."""
+    return encode_hash_data_key(b"DBs", f"DB:{db_id}".encode())
+
+
+def meta_table_key(db_id: int, table_id: int) -> bytes:
+    """Meta key of a table's info: hash ``DB:<db_id>``, field ``Table:<table_id>``."""
+    return encode_hash_data_key(f"DB:{db_id}".encode(), f"Table:{table_id}".encode())
+
+
+def encode_region_key(raw_key: bytes) -> bytes:
+    """A raw key in the memcomparable form PD region boundaries use (API v1)."""
+    return encode_bytes(raw_key)
+
+
+def decode_region_key(region_key: bytes) -> bytes:
+    """Raw key of a PD region boundary; an empty boundary stays empty."""
+    if not region_key:
+        return b""
+    raw, _ = decode_bytes(region_key)
+    return raw
+
+
+def encode_keyspace_prefix(keyspace_id: int, mode: bytes = b"x") -> bytes:
+    """API v2 key prefix: ``'x'`` (txn) or ``'r'`` (raw) + 3-byte big-endian keyspace ID."""
+    return mode + keyspace_id.to_bytes(3, "big")

@@ -17,6 +17,7 @@ from playground.regions import RegionManager
 
 _SCHEDULER_PATH = re.compile(r"^/pd/api/v1/schedulers/([^/]+)$")
 _STORE_PATH = re.compile(r"^/pd/api/v1/store/(\d+)$")
+_LABEL_RULE_PATH = re.compile(r"^/pd/api/v1/config/region-label/rule/(.+)$")
 
 
 @dataclass(frozen=True)
@@ -56,6 +57,12 @@ class PDHttpApi:
             return self._get(path, query)
         if method == "POST":
             return self._post(path, query, payload)
+        if method == "DELETE":
+            m = _LABEL_RULE_PATH.match(path)
+            if m:
+                found = self.schedule.delete_label_rule(m.group(1))
+                return Reply(200, "The rule is deleted.") if found else Reply(404, "rule not found")
+            return Reply(404, f"404 page not found: {path}")
         return Reply(405, f"method {method} not allowed")
 
     # -- GET -------------------------------------------------------------------------------
@@ -98,6 +105,14 @@ class PDHttpApi:
             if path.endswith("leader"):
                 return Reply(200, member)
             return Reply(200, {"members": [member], "leader": member, "etcd_leader": member})
+        if path == "/pd/api/v1/config/region-label/rules":
+            return Reply(200, self.schedule.label_rules())
+        m = _LABEL_RULE_PATH.match(path)
+        if m:
+            for rule in self.schedule.label_rules():
+                if str(rule.get("id")) == m.group(1):
+                    return Reply(200, rule)
+            return Reply(404, "rule not found")
         if path == "/pd/api/v1/health":
             return Reply(200, [{"name": "pd-0", "member_id": 1, "health": True}])
         return Reply(404, f"404 page not found: {path}")
@@ -145,6 +160,11 @@ class PDHttpApi:
             except UnknownScheduler:
                 return Reply(500, f"scheduler {m.group(1)} not found")
             return Reply(200, "Pause or resume the scheduler successfully.")
+        if path == "/pd/api/v1/config/region-label/rule":
+            if not isinstance(payload, dict) or "id" not in payload:
+                return Reply(400, "a label rule needs an id")
+            self.schedule.set_label_rule(payload)
+            return Reply(200, "The rule is set.")
         if path == "/pd/api/v1/config/schedule":
             if not isinstance(payload, dict):
                 return Reply(400, "expected a JSON object")

@@ -1,7 +1,8 @@
 """One port for PD's gRPC and HTTP API, as PD's cmux does: sniff the HTTP/2 client preface.
 
 Connections starting with ``PRI * HTTP/2.0`` are piped to the internal gRPC server; anything
-else is answered by the HTTP handler.
+else is answered by the HTTP handler. With TLS the mux terminates it and dispatches on the
+ALPN protocol the client negotiated (``h2`` = gRPC), so HTTPS and gRPC-over-TLS share the port.
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import selectors
 import socket
+import ssl
 import threading
 import time
 from http.server import BaseHTTPRequestHandler
@@ -31,8 +33,10 @@ class PortMux:
         port: int,
         grpc_backend: tuple[str, int],
         http_handler: type[BaseHTTPRequestHandler],
+        ssl_context: ssl.SSLContext | None = None,
     ) -> None:
         self._backend = grpc_backend
+        self._ssl = ssl_context
         self._handler = http_handler
         self._listener = socket.create_server((host, port), reuse_port=False)
         self.host = host
@@ -62,12 +66,22 @@ class PortMux:
 
     def _serve(self, conn: socket.socket, addr: tuple[str, int]) -> None:
         try:
-            if self._is_grpc(conn):
+            if self._ssl is not None:
+                conn.settimeout(SNIFF_TIMEOUT_SECONDS)
+                tls = self._ssl.wrap_socket(conn, server_side=True)
+                with self._lock:
+                    self._conns.discard(conn)
+                    self._conns.add(tls)
+                conn = tls
+                grpc_conn = tls.selected_alpn_protocol() == "h2"
+            else:
+                grpc_conn = self._is_grpc(conn)
+            if grpc_conn:
                 self._pipe(conn)
             else:
                 conn.settimeout(None)
                 self._handler(conn, addr, self)  # type: ignore[arg-type]
-        except OSError:
+        except (OSError, ssl.SSLError):
             pass
         finally:
             with self._lock:
@@ -107,6 +121,9 @@ class PortMux:
                         data = src.recv(_CHUNK)
                         if not data:
                             return
+                        # A TLS socket may hold decrypted bytes select() cannot see.
+                        while isinstance(src, ssl.SSLSocket) and src.pending():
+                            data += src.recv(src.pending())
                         dst.sendall(data)
         finally:
             with self._lock:

@@ -69,6 +69,7 @@ class ScheduleState:
         if raw is not None:
             self._config.update(json.loads(raw))
         self._ttl: dict[str, tuple[Any, float]] = {}
+        self._label_rules: dict[str, dict[str, Any]] = {}
 
     def schedulers(self, paused_only: bool = False) -> list[str]:
         now = time.time()
@@ -95,6 +96,19 @@ class ScheduleState:
         now = time.time()
         with self._lock:
             return {n: t for n, t in self._paused.items() if t > now}
+
+    def set_label_rule(self, rule: dict[str, Any]) -> None:
+        """Stores a region label rule (``pause-pd-scheduler-scope = "table"``) by its id."""
+        with self._lock:
+            self._label_rules[str(rule["id"])] = rule
+
+    def delete_label_rule(self, rule_id: str) -> bool:
+        with self._lock:
+            return self._label_rules.pop(rule_id, None) is not None
+
+    def label_rules(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return list(self._label_rules.values())
 
     def config(self) -> dict[str, Any]:
         now = time.time()

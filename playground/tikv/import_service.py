@@ -51,6 +51,8 @@ def injected_error(
         return re.key_not_in_region(region.end_key or region.start_key, region)
     if kind == f.STORE_NOT_MATCH:
         return re.store_not_match(ctx.peer.store_id or store_id, store_id)
+    if kind == f.DISK_FULL:
+        return re.disk_full([store_id], "injected by playground")
     return re.message(f"injected fault {kind}")
 
 
@@ -113,20 +115,25 @@ class ImportService(import_sstpb_pb2_grpc.ImportSSTServicer):  # type: ignore[mi
                 batch = req.batch
                 if batch.commit_ts == 0:
                     context.abort(grpc.StatusCode.UNKNOWN, "InvalidChunk: commit_ts is 0")
-                for pair in batch.pairs:
-                    if last is not None and pair.key <= last:
+                items = [(p.op, p.key, p.value) for p in batch.pairs]
+                if not items:
+                    continue
+                for _, key, _ in items:
+                    if last is not None and key <= last:
                         context.abort(
                             grpc.StatusCode.UNKNOWN,
-                            f"Keys must be added in strict ascending order: {pair.key.hex()}",
+                            f"Keys must be added in strict ascending order: {key.hex()}",
                         )
-                    last = pair.key
-                    enc = re_encode(pair.key)
-                    if (lo and enc < lo) or (hi and enc > hi):
-                        context.abort(
-                            grpc.StatusCode.UNKNOWN,
-                            f"key {pair.key.hex()} out of the SST range [{lo.hex()}, {hi.hex()}]",
-                        )
-                    writer.add(pair.op, pair.key, pair.value, batch.commit_ts)
+                    last = key
+                # Keys ascend, so the batch is inside the range iff its ends are.
+                first_enc, last_enc = re_encode(items[0][1]), re_encode(items[-1][1])
+                if (lo and first_enc < lo) or (hi and last_enc > hi):
+                    bad = items[0][1] if lo and first_enc < lo else items[-1][1]
+                    context.abort(
+                        grpc.StatusCode.UNKNOWN,
+                        f"key {bad.hex()} out of the SST range [{lo.hex()}, {hi.hex()}]",
+                    )
+                writer.add_batch(items, batch.commit_ts)
         except BaseException:
             if writer is not None:
                 writer.abort()
@@ -270,7 +277,9 @@ class ImportService(import_sstpb_pb2_grpc.ImportSSTServicer):  # type: ignore[mi
     def _load(
         self, region: metapb_pb2.Region, metas: list[import_sstpb_pb2.SSTMeta]
     ) -> dict[int, list[tuple[bytes, bytes]]]:
+        """Each peer's entries from its own staged files (identical files are read once)."""
         puts: dict[int, list[tuple[bytes, bytes]]] = {}
+        cache: dict[tuple[str, int, int], list[tuple[bytes, bytes]]] = {}
         for peer in region.peers:
             staging = self.raft.replica(peer.store_id).staging
             entries: list[tuple[bytes, bytes]] = []
@@ -278,9 +287,12 @@ class ImportService(import_sstpb_pb2_grpc.ImportSSTServicer):  # type: ignore[mi
                 sst = staging.find(meta)
                 if sst is None:
                     continue
-                try:
-                    entries.extend(engine_puts(sst.path, meta.cf_name))
-                except FileNotFoundError:
-                    continue  # consumed by a concurrent ingest; the re-check reports it
+                key = (meta.cf_name, sst.crc32, sst.length)
+                if key not in cache:
+                    try:
+                        cache[key] = engine_puts(sst.path, meta.cf_name)
+                    except FileNotFoundError:
+                        continue  # consumed by a concurrent ingest; the re-check reports it
+                entries.extend(cache[key])
             puts[peer.store_id] = entries
         return puts

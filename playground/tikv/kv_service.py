@@ -24,7 +24,7 @@ from tidbkv.codec import decode_bytes, encode_bytes
 
 log = structlog.get_logger("playground.tikv")
 
-DEFAULT_SCAN_LIMIT = 10_000
+MAX_SCAN_LIMIT = 1 << 20
 
 
 class KvService(tikvpb_pb2_grpc.TikvServicer):  # type: ignore[misc]
@@ -106,7 +106,9 @@ class KvService(tikvpb_pb2_grpc.TikvServicer):  # type: ignore[misc]
             region_end = decode_bytes(region.end_key)[0]
             if not end or region_end < end:
                 end = region_end
-        limit = request.limit or DEFAULT_SCAN_LIMIT
+        if request.limit == 0:
+            return kvrpcpb_pb2.ScanResponse()  # TiKV's scanner stops before the first key
+        limit = min(request.limit, MAX_SCAN_LIMIT)
         try:
             pairs = self._engine().scan(
                 request.start_key, end, request.version, limit, request.key_only

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tidbkv.codec import decode_uvarint, encode_bytes, encode_uint_desc, encode_uvarint
+from tidbkv.codec import decode_uvarint, encode_uint_desc, encode_uvarint
 
 WRITE_CF = b"w"
 DEFAULT_CF = b"d"
@@ -61,5 +61,15 @@ def parse_record(rec: bytes) -> WriteRecord:
     return WriteRecord(kind, start_ts, short)
 
 
+_PAD_TAILS = [bytes(pad) + bytes((0xFF - pad,)) for pad in range(9)]
+
+
 def encoded(raw_key: bytes) -> bytes:
-    return encode_bytes(raw_key)
+    """``tidbkv.codec.encode_bytes`` with fewer Python steps (this runs once per ingested KV)."""
+    n = len(raw_key)
+    full = n & ~7
+    tail = raw_key[full:] + _PAD_TAILS[8 - (n - full)]
+    if not full:
+        return tail
+    groups = [raw_key[i : i + 8] for i in range(0, full, 8)]
+    return b"\xff".join(groups) + b"\xff" + tail

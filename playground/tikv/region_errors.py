@@ -67,6 +67,13 @@ def store_not_match(requested: int, actual: int) -> errorpb_pb2.Error:
     return err
 
 
+def disk_full(store_ids: list[int], reason: str) -> errorpb_pb2.Error:
+    err = errorpb_pb2.Error(message=f"disk full on stores {store_ids}")
+    err.disk_full.store_id.extend(store_ids)
+    err.disk_full.reason = reason
+    return err
+
+
 def message(text: str) -> errorpb_pb2.Error:
     """A region error carrying only a message (what TiKV sends for other failures)."""
     return errorpb_pb2.Error(message=text)

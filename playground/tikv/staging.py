@@ -55,6 +55,8 @@ class StagedSst:
     created: float
     meta: import_sstpb_pb2.SSTMeta
     stats: dict[str, tuple[int, int]] = field(default_factory=dict)
+    crc32: int = 0
+    length: int = 0
 
 
 class SstWriter:
@@ -72,16 +74,31 @@ class SstWriter:
         self._bytes = {CF_WRITE: 0, CF_DEFAULT: 0}
 
     def add(self, op: int, key: bytes, value: bytes, commit_ts: int) -> None:
-        rec = _HEAD.pack(op, commit_ts, len(key), len(value)) + key + value
-        self._file.write(rec)
-        self._crc = zlib.crc32(rec, self._crc)
-        self._length += len(rec)
-        size = len(key) + len(value)
-        self._kvs[CF_WRITE] += 1
+        self.add_batch([(op, key, value)], commit_ts)
+
+    def add_batch(self, items: list[tuple[int, bytes, bytes]], commit_ts: int) -> None:
+        """Appends ``(op, key, value)`` records, all at ``commit_ts``."""
+        head = _HEAD.pack
+        parts: list[bytes] = []
+        size = long_kvs = long_size = 0
+        limit = mvcc.SHORT_VALUE_MAX_LEN
+        for op, key, value in items:
+            parts.append(head(op, commit_ts, len(key), len(value)))
+            parts.append(key)
+            parts.append(value)
+            n = len(key) + len(value)
+            size += n
+            if op == 0 and len(value) > limit:
+                long_kvs += 1
+                long_size += n
+        chunk = b"".join(parts)
+        self._file.write(chunk)
+        self._crc = zlib.crc32(chunk, self._crc)
+        self._length += len(chunk)
+        self._kvs[CF_WRITE] += len(items)
         self._bytes[CF_WRITE] += size
-        if op == import_sstpb_pb2.Pair.Put and len(value) > mvcc.SHORT_VALUE_MAX_LEN:
-            self._kvs[CF_DEFAULT] += 1
-            self._bytes[CF_DEFAULT] += size
+        self._kvs[CF_DEFAULT] += long_kvs
+        self._bytes[CF_DEFAULT] += long_size
 
     def finish(self) -> list[import_sstpb_pb2.SSTMeta]:
         """Registers the staged file; returns one SSTMeta per non-empty CF."""
@@ -99,6 +116,8 @@ class SstWriter:
             created=time.monotonic(),
             meta=self._meta,
             stats={cf: (self._kvs[cf], self._bytes[cf]) for cf in cfs},
+            crc32=self._crc,
+            length=self._length,
         )
         self._staging.register(sst)
         metas = []
@@ -137,13 +156,28 @@ def read_records(path: Path) -> Iterator[tuple[int, int, bytes, bytes]]:
 def engine_puts(path: Path, cf: str) -> list[tuple[bytes, bytes]]:
     """The LevelDB entries ingesting ``cf`` of a staged file writes (TiKV's TxnSstWriter)."""
     out: list[tuple[bytes, bytes]] = []
+    limit = mvcc.SHORT_VALUE_MAX_LEN
+    enc = mvcc.encoded
+    suffixes: dict[int, tuple[bytes, bytes, bytes]] = {}
     for op, ts, key, value in read_records(path):
-        mk = mvcc.mvcc_key(mvcc.encoded(key), ts)
+        s = suffixes.get(ts)
+        if s is None:
+            s = suffixes[ts] = (
+                mvcc.mvcc_key(b"", ts),
+                mvcc.put_record(ts, b"")[:-2],
+                mvcc.delete_record(ts),
+            )
+        ts_suffix, put_head, delete_rec = s
         if cf == CF_WRITE:
-            rec = mvcc.put_record(ts, value) if op == 0 else mvcc.delete_record(ts)
-            out.append((mvcc.WRITE_CF + mk, rec))
-        elif op == 0 and len(value) > mvcc.SHORT_VALUE_MAX_LEN:
-            out.append((mvcc.DEFAULT_CF + mk, value))
+            if op != 0:
+                rec = delete_rec
+            elif len(value) <= limit:
+                rec = put_head + bytes((ord("v"), len(value))) + value
+            else:
+                rec = put_head
+            out.append((mvcc.WRITE_CF + enc(key) + ts_suffix, rec))
+        elif op == 0 and len(value) > limit:
+            out.append((mvcc.DEFAULT_CF + enc(key) + ts_suffix, value))
     return out
 
 

@@ -80,6 +80,7 @@ def test_split_before_next_ingest_splits_inside_the_sst_range(
         ("region-not-found", "region_not_found"),
         ("key-not-in-region", "key_not_in_region"),
         ("store-not-match", "store_not_match"),
+        ("disk-full", "disk_full"),
     ],
 )
 def test_injected_errors_hit_the_next_ingests_only(

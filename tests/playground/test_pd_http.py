@@ -103,3 +103,23 @@ def test_unknown_path_is_404(cluster: Cluster) -> None:
     with pytest.raises(urllib.error.HTTPError) as info:
         _get(cluster, "/pd/api/v1/nothing")
     assert info.value.code == 404
+
+
+def test_region_label_rules_are_recorded_and_deleted(cluster: Cluster) -> None:
+    rule = {
+        "id": "lightning-pause-t1",
+        "labels": [{"key": "schedule", "value": "deny", "ttl": "300s"}],
+        "rule_type": "key-range",
+        "data": [{"start_key": "7480000000000000ff6a", "end_key": "7480000000000000ff6b"}],
+    }
+    assert _post(cluster, "/pd/api/v1/config/region-label/rule", rule)[0] == 200
+    assert _get(cluster, "/pd/api/v1/config/region-label/rules") == [rule]
+    assert _get(cluster, "/pd/api/v1/config/region-label/rule/lightning-pause-t1") == rule
+    req = urllib.request.Request(
+        f"http://{cluster.pd_addr}/pd/api/v1/config/region-label/rule/lightning-pause-t1",
+        method="DELETE",
+    )
+    with urllib.request.urlopen(req, timeout=5) as resp:
+        assert resp.status == 200
+    assert _get(cluster, "/pd/api/v1/config/region-label/rules") == []
+    assert _post(cluster, "/pd/api/v1/config/region-label/rule", {"labels": []})[0] == 400

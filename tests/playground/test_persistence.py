@@ -53,3 +53,29 @@ def test_restart_with_fewer_stores_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as info:
         start_cluster(tmp_path, store_count=2)
     assert info.value.key == "store_count"
+
+
+def test_restart_keeps_the_catalog_and_continues_table_ids(tmp_path: Path) -> None:
+    import pymysql
+
+    def run(cluster: object, *sqls: str) -> None:
+        host, port = cluster.sql_addr.rsplit(":", 1)  # type: ignore[attr-defined]
+        conn = pymysql.connect(host=host, port=int(port), user="root", autocommit=True)
+        with conn.cursor() as c:
+            for s in sqls:
+                c.execute(s)
+        conn.close()
+
+    cluster = start_cluster(tmp_path)
+    try:
+        run(cluster, "CREATE DATABASE p", "CREATE TABLE p.t (id int PRIMARY KEY, v text)")
+        before = cluster.tidb.catalog.table("p", "t")
+    finally:
+        cluster.stop()
+    again = start_cluster(tmp_path)
+    try:
+        assert again.tidb.catalog.table("p", "t") == before
+        run(again, "CREATE TABLE p.u (a int)")
+        assert again.tidb.catalog.table("p", "u").id > before.id
+    finally:
+        again.stop()

@@ -259,6 +259,17 @@ def test_kv_reads_at_a_version(cluster: Cluster, rpc: ClusterRpc) -> None:
             context=ctx, start_key=b"imp-read-", end_key=b"imp-read-~", key_only=True, version=ts
         )
     )
+    assert keys_only.pairs == []  # limit 0: TiKV returns nothing
+    keys_only = kv.KvScan(
+        kvrpcpb_pb2.ScanRequest(
+            context=ctx,
+            start_key=b"imp-read-",
+            end_key=b"imp-read-~",
+            key_only=True,
+            limit=10,
+            version=ts,
+        )
+    )
     assert [(p.key, p.value) for p in keys_only.pairs] == [(k, b"") for k, _ in pairs]
 
 
@@ -287,7 +298,10 @@ def test_kv_scan_stops_at_the_region_end(cluster: Cluster, rpc: ClusterRpc) -> N
     region, leader = rpc.region_of(b"imp-clamp-0")
     resp = rpc.kv[leader.store_id].KvScan(
         kvrpcpb_pb2.ScanRequest(
-            context=rpc.context(region, leader), start_key=b"imp-clamp-0", version=rpc.tso()
+            context=rpc.context(region, leader),
+            start_key=b"imp-clamp-0",
+            limit=100,
+            version=rpc.tso(),
         )
     )
     assert [p.key for p in resp.pairs] == [k for k, _ in pairs[:3]]

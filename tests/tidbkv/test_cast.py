@@ -1,0 +1,236 @@
+"""Casting tables: literals each column type accepts (and what they become), and literals it
+rejects under strict sql_mode with the reason the error carries."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from tests.support.tidbkv_schema import ft
+from tidbkv import mysqltypes as m
+from tidbkv.cast import CastError, ColumnCaster, SQLMode, default_datum, origin_default_datum
+from tidbkv.datum import NULL, Datum, Enum, Kind, SetValue
+from tidbkv.json_binary import json_to_text
+from tidbkv.literals import BitLiteral, HexLiteral, Literal
+from tidbkv.mytime import Time
+from tidbkv.schema import ColumnInfo, FieldType
+
+
+def _col(field_type: FieldType, **kw: object) -> ColumnInfo:
+    return ColumnInfo(id=1, name="c", offset=0, field_type=field_type, **kw)  # type: ignore[arg-type]
+
+
+TINY = ft(m.TYPE_TINY)
+UTINY = ft(m.TYPE_TINY, unsigned=True)
+BIGINT = ft(m.TYPE_LONGLONG)
+UBIGINT = ft(m.TYPE_LONGLONG, unsigned=True)
+DOUBLE = ft(m.TYPE_DOUBLE)
+FLOAT = ft(m.TYPE_FLOAT)
+FLOAT_MD = ft(m.TYPE_FLOAT, flen=5, decimal=2)
+DEC = ft(m.TYPE_NEWDECIMAL, flen=5, decimal=2)
+CHAR3 = ft(m.TYPE_STRING, flen=3)
+VARCHAR3 = ft(m.TYPE_VARCHAR, flen=3, collate="utf8mb4_general_ci")
+UTF8_VARCHAR = ft(m.TYPE_VARCHAR, flen=10, charset="utf8", collate="utf8_bin")
+ASCII_VARCHAR = ft(m.TYPE_VARCHAR, flen=10, charset="ascii", collate="ascii_bin")
+BINARY4 = ft(m.TYPE_STRING, flen=4, collate="binary")
+VARBINARY3 = ft(m.TYPE_VARCHAR, flen=3, collate="binary")
+TEXT = ft(m.TYPE_BLOB, flen=65535)
+DATE = ft(m.TYPE_DATE)
+DATETIME2 = ft(m.TYPE_DATETIME, decimal=2)
+TIMESTAMP = ft(m.TYPE_TIMESTAMP, decimal=0)
+TIME1 = ft(m.TYPE_DURATION, decimal=1)
+YEAR = ft(m.TYPE_YEAR)
+ENUM = ft(m.TYPE_ENUM, elems=("small", "Large"), collate="utf8mb4_general_ci")
+SET = ft(m.TYPE_SET, elems=("a", "b", "c"))
+BIT4 = ft(m.TYPE_BIT, flen=4)
+BIT12 = ft(m.TYPE_BIT, flen=12)
+JSON = ft(m.TYPE_JSON)
+
+ACCEPTED: list[tuple[FieldType, Literal, Datum]] = [
+    (TINY, 127, Datum.int64(127)),
+    (TINY, -128, Datum.int64(-128)),
+    (TINY, b" 12 ", Datum.int64(12)),
+    (TINY, b"1.5", Datum.int64(2)),
+    (TINY, b"-1.5", Datum.int64(-2)),
+    (TINY, b"1e2", Datum.int64(100)),
+    (TINY, Decimal("2.5"), Datum.int64(3)),
+    (TINY, -2.5, Datum.int64(-3)),
+    (TINY, HexLiteral(b"\x7f"), Datum.int64(127)),
+    (UTINY, 255, Datum.uint64(255)),
+    (BIGINT, -(1 << 63), Datum.int64(-(1 << 63))),
+    (UBIGINT, (1 << 64) - 1, Datum.uint64((1 << 64) - 1)),
+    (UBIGINT, BitLiteral(b"\x01\x00"), Datum.uint64(256)),
+    (DOUBLE, b"1.8", Datum.float64(1.8)),
+    (DOUBLE, 3, Datum.float64(3.0)),
+    (FLOAT, 0.1, Datum.float32(0.10000000149011612)),
+    (FLOAT_MD, b"1.005", Datum.float32(1.00999999046325684)),
+    (DEC, 1, Datum.decimal(Decimal("1.00"), 5, 2)),
+    (DEC, b"123.456", Datum.decimal(Decimal("123.46"), 5, 2)),
+    (DEC, b"-123.455", Datum.decimal(Decimal("-123.46"), 5, 2)),
+    (DEC, 1.5e2, Datum.decimal(Decimal("150.00"), 5, 2)),
+    (DEC, b"-0.001", Datum.decimal(Decimal("0.00"), 5, 2)),
+    (CHAR3, b"ab ", Datum.string(b"ab")),
+    (CHAR3, b"abc   ", Datum.string(b"abc")),
+    (CHAR3, "中文字".encode(), Datum.string("中文字".encode())),
+    (CHAR3, 12, Datum.string(b"12")),
+    (VARCHAR3, b"ab ", Datum.string(b"ab ", "utf8mb4_general_ci")),
+    (VARCHAR3, b"abc  ", Datum.string(b"abc", "utf8mb4_general_ci")),
+    (UTF8_VARCHAR, "é".encode(), Datum.string("é".encode(), "utf8_bin")),
+    (ASCII_VARCHAR, b"abc", Datum.string(b"abc", "ascii_bin")),
+    (BINARY4, b"ab", Datum.string(b"ab\x00\x00", "binary")),
+    (BINARY4, b"\xff\xfe", Datum.string(b"\xff\xfe\x00\x00", "binary")),
+    (VARBINARY3, b"a ", Datum.string(b"a ", "binary")),
+    (TEXT, b"x" * 1000, Datum.string(b"x" * 1000)),
+    (DATE, b"2020-02-29", Datum.time(Time(2020, 2, 29, tp=m.TYPE_DATE))),
+    (DATE, b"2020-02-29 13:14:15", Datum.time(Time(2020, 2, 29, tp=m.TYPE_DATE))),
+    (DATE, 20200101, Datum.time(Time(2020, 1, 1, tp=m.TYPE_DATE))),
+    (
+        DATETIME2,
+        b"2020-02-29 10:00:00.555",
+        Datum.time(Time(2020, 2, 29, 10, 0, 0, 560000, m.TYPE_DATETIME, 2)),
+    ),
+    (
+        DATETIME2,
+        b"99-12-31 23:59:59",
+        Datum.time(Time(1999, 12, 31, 23, 59, 59, 0, m.TYPE_DATETIME, 2)),
+    ),
+    (DATETIME2, b"20180119031407", Datum.time(Time(2018, 1, 19, 3, 14, 7, 0, m.TYPE_DATETIME, 2))),
+    (
+        DATETIME2,
+        Decimal("20180119031407.125"),
+        Datum.time(Time(2018, 1, 19, 3, 14, 7, 130000, m.TYPE_DATETIME, 2)),
+    ),
+    (
+        TIMESTAMP,
+        b"2038-01-19 03:14:07",
+        Datum.time(Time(2038, 1, 19, 3, 14, 7, 0, m.TYPE_TIMESTAMP, 0)),
+    ),
+    (TIME1, b"12:34:56.78", Datum.duration(45296_800_000_000, 1)),
+    (TIME1, b"-1 01:00:00", Datum.duration(-25 * 3600 * 10**9, 1)),
+    (TIME1, 123456, Datum.duration(45296 * 10**9, 1)),
+    (YEAR, 0, Datum.int64(0)),
+    (YEAR, b"0", Datum.int64(2000)),
+    (YEAR, b"0000", Datum.int64(0)),
+    (YEAR, 69, Datum.int64(2069)),
+    (YEAR, b"99", Datum.int64(1999)),
+    (YEAR, 2155, Datum.int64(2155)),
+    (ENUM, b"LARGE", Datum(Kind.ENUM, Enum("Large", 2))),
+    (ENUM, b"small  ", Datum(Kind.ENUM, Enum("small", 1))),
+    (ENUM, 2, Datum(Kind.ENUM, Enum("Large", 2))),
+    (ENUM, b"1", Datum(Kind.ENUM, Enum("small", 1))),
+    (SET, b"c,a", Datum(Kind.SET, SetValue("a,c", 5))),
+    (SET, b"", Datum(Kind.SET, SetValue("", 0))),
+    (SET, 6, Datum(Kind.SET, SetValue("b,c", 6))),
+    (BIT4, 5, Datum.bit(b"\x05")),
+    (BIT4, HexLiteral(b"\x0f"), Datum.bit(b"\x0f")),
+    (BIT12, BitLiteral(b"\x0f\xff"), Datum.bit(b"\x0f\xff")),
+    (BIT12, b"\x01", Datum.bit(b"\x00\x01")),
+    (TINY, None, NULL),
+]
+
+
+@pytest.mark.parametrize(("field_type", "literal", "expected"), ACCEPTED)
+def test_accepted_values(field_type: FieldType, literal: Literal, expected: Datum) -> None:
+    assert ColumnCaster(_col(field_type))(literal) == expected
+
+
+REJECTED: list[tuple[FieldType, Literal, str]] = [
+    (TINY, 128, CastError.OUT_OF_RANGE),
+    (TINY, -129, CastError.OUT_OF_RANGE),
+    (TINY, b"12abc", CastError.BAD_NUMBER),
+    (TINY, b"", CastError.BAD_NUMBER),
+    (UTINY, -1, CastError.OUT_OF_RANGE),
+    (BIGINT, 1 << 63, CastError.OUT_OF_RANGE),
+    (UBIGINT, 1 << 64, CastError.OUT_OF_RANGE),
+    (FLOAT, 1e39, CastError.OUT_OF_RANGE),
+    (FLOAT_MD, 1000.0, CastError.OUT_OF_RANGE),
+    (DOUBLE, b"abc", CastError.BAD_NUMBER),
+    (DEC, Decimal("999.995"), CastError.OUT_OF_RANGE),
+    (DEC, b"1000", CastError.OUT_OF_RANGE),
+    (DEC, b"1,5", CastError.BAD_NUMBER),
+    (CHAR3, b"abcd", CastError.TOO_LONG),
+    (CHAR3, b"\xff", CastError.INVALID_UTF8),
+    (CHAR3, b"a\xc3", CastError.INVALID_UTF8),
+    (UTF8_VARCHAR, "😀".encode(), CastError.INVALID_UTF8),
+    (ASCII_VARCHAR, "é".encode(), CastError.INVALID_UTF8),
+    (BINARY4, b"abcde", CastError.TOO_LONG),
+    (VARBINARY3, b"ab  ", CastError.TOO_LONG),
+    (DATE, b"2021-02-29", CastError.INVALID_DATE),
+    (DATE, b"0000-00-00", CastError.INVALID_DATE),
+    (DATE, b"2020-00-10", CastError.INVALID_DATE),
+    (DATE, b"2020-13-01", CastError.INVALID_DATE),
+    (DATETIME2, b"garbage", CastError.INVALID_DATE),
+    (DATETIME2, b"2020-01-01 24:00:00", CastError.INVALID_DATE),
+    (TIMESTAMP, b"1970-01-01 00:00:00", CastError.INVALID_DATE),
+    (TIMESTAMP, b"2038-01-19 03:14:08", CastError.INVALID_DATE),
+    (TIME1, b"839:00:00", CastError.INVALID_TIME),
+    (TIME1, b"12:61:00", CastError.INVALID_TIME),
+    (YEAR, 1900, CastError.OUT_OF_RANGE),
+    (YEAR, 2156, CastError.OUT_OF_RANGE),
+    (ENUM, b"medium", CastError.BAD_ENUM),
+    (ENUM, b"", CastError.BAD_ENUM),
+    (ENUM, 3, CastError.BAD_ENUM),
+    (SET, b"a,d", CastError.BAD_SET),
+    (SET, 8, CastError.BAD_SET),
+    (BIT4, 16, CastError.TOO_LONG),
+    (JSON, b"{bad", CastError.BAD_JSON),
+    (JSON, HexLiteral(b"\x01"), CastError.BAD_JSON),
+]
+
+
+@pytest.mark.parametrize(("field_type", "literal", "reason"), REJECTED)
+def test_rejected_values_name_column_value_and_reason(
+    field_type: FieldType, literal: Literal, reason: str
+) -> None:
+    with pytest.raises(CastError) as info:
+        ColumnCaster(_col(field_type))(literal)
+    assert info.value.reason == reason
+    assert info.value.column == "c"
+    assert info.value.value == literal
+
+
+def test_timestamp_range_is_checked_in_the_session_zone() -> None:
+    caster = ColumnCaster(_col(TIMESTAMP), time_zone="+08:00")
+    assert caster(b"1970-01-01 08:00:01").value == Time(1970, 1, 1, 8, 0, 1, tp=m.TYPE_TIMESTAMP)
+    with pytest.raises(CastError):
+        caster(b"1970-01-01 08:00:00")
+
+
+def test_json_literals_become_json() -> None:
+    caster = ColumnCaster(_col(JSON))
+    assert json_to_text(caster(b'{"b":[1,2.5],"a":null}').value) == '{"a": null, "b": [1, 2.5]}'
+    assert json_to_text(caster(5).value) == "5"
+    assert json_to_text(caster(Decimal("1.5")).value) == "1.5"
+
+
+def test_non_strict_mode_adjusts_instead_of_failing() -> None:
+    loose = SQLMode(strict=False, no_zero_date=False, no_zero_in_date=False)
+    assert ColumnCaster(_col(TINY), sql_mode=loose)(10_000_000) == Datum.int64(127)
+    assert ColumnCaster(_col(CHAR3), sql_mode=loose)(b"abcdef") == Datum.string(b"abc")
+    assert ColumnCaster(_col(DATE), sql_mode=loose)(b"2021-02-29").value.is_zero
+    assert ColumnCaster(_col(DATE), sql_mode=loose)(b"0000-00-00").value.is_zero
+    assert ColumnCaster(_col(DEC), sql_mode=loose)(5000) == Datum.decimal(Decimal("999.99"), 5, 2)
+
+
+def test_sql_mode_parse() -> None:
+    assert SQLMode.parse("STRICT_TRANS_TABLES,NO_ZERO_DATE") == SQLMode(no_zero_in_date=False)
+    assert not SQLMode.parse("ONLY_FULL_GROUP_BY,NO_AUTO_CREATE_USER").strict
+    assert SQLMode.parse("TRADITIONAL").strict
+
+
+def test_defaults_are_cast_to_the_column_type() -> None:
+    assert default_datum(_col(TINY, default="5")) == Datum.int64(5)
+    assert default_datum(_col(TINY)) == NULL
+    assert default_datum(_col(DEC, default="1.5")) == Datum.decimal(Decimal("1.50"), 5, 2)
+    assert default_datum(_col(BIT4, default_bit="Aw==")) == Datum.bit(b"\x03")
+    now = dt.datetime(2009, 2, 13, 23, 31, 33, tzinfo=dt.UTC)
+    d = default_datum(_col(DATETIME2, default="CURRENT_TIMESTAMP(2)"), time_zone="+08:00", now=now)
+    assert d.value == Time(2009, 2, 14, 7, 31, 33, 0, m.TYPE_DATETIME, 2)
+    # TIMESTAMP defaults of version-1 columns are stored in UTC and read in the session zone.
+    ts = default_datum(
+        _col(TIMESTAMP, default="2020-01-01 00:00:00", version=1), time_zone="+08:00"
+    )
+    assert ts.value == Time(2020, 1, 1, 8, 0, 0, tp=m.TYPE_TIMESTAMP)
+    assert origin_default_datum(_col(TINY, origin_default="7")) == Datum.int64(7)

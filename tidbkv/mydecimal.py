@@ -1,0 +1,160 @@
+"""MySQL's binary DECIMAL format (TiDB ``types.MyDecimal`` ``WriteBin`` / ``FromBin``).
+
+The value is written in ``decimal_bin_size(precision, frac)`` bytes: the integer part right
+aligned in ``precision - frac`` digits (a leading group of ``n mod 9`` digits in
+``DIG2BYTES[n mod 9]`` bytes, then 4-byte big-endian words of 9 digits), then the fraction in
+4-byte words of 9 digits and a trailing group; negative values complement every byte; finally
+the top bit of the first byte is flipped. The result sorts bytewise in numeric order for a
+fixed (precision, frac).
+
+Public API: ``DIG2BYTES``, ``MAX_DECIMAL_WIDTH``, ``MAX_DECIMAL_SCALE``, ``decimal_bin_size``,
+``decimal_to_bin``, ``bin_to_decimal``, ``precision_and_frac``, ``round_decimal``,
+``DecimalOverflowError``.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Context, Decimal, localcontext
+
+from tidbkv.errors import DecodeError, TidbKVError
+
+DIGITS_PER_WORD = 9
+WORD_SIZE = 4
+DIG2BYTES = (0, 1, 1, 2, 2, 3, 3, 4, 4, 4)
+MAX_DECIMAL_WIDTH = 65
+MAX_DECIMAL_SCALE = 30
+_POW10 = [10**i for i in range(100)]
+_CTX = Context(prec=200)
+
+
+class DecimalOverflowError(TidbKVError, ValueError):
+    """The value has more integer digits than ``precision - frac`` allows."""
+
+    def __init__(self, value: Decimal, precision: int, frac: int) -> None:
+        super().__init__(f"decimal {value} overflows DECIMAL({precision},{frac})")
+        self.value = value
+        self.precision = precision
+        self.frac = frac
+
+
+def decimal_bin_size(precision: int, frac: int) -> int:
+    """Bytes of the binary form of DECIMAL(precision, frac) (``DecimalBinSize``)."""
+    digits_int = precision - frac
+    words_int, lead = divmod(digits_int, DIGITS_PER_WORD)
+    words_frac, trail = divmod(frac, DIGITS_PER_WORD)
+    return words_int * WORD_SIZE + DIG2BYTES[lead] + words_frac * WORD_SIZE + DIG2BYTES[trail]
+
+
+def precision_and_frac(value: Decimal) -> tuple[int, int]:
+    """Minimal (precision, frac) of ``value`` as TiDB's ``PrecisionAndFrac`` computes it.
+
+    ``frac`` is the number of fraction digits as written (``Decimal('1.50')`` has 2); the
+    precision counts integer digits without leading zeros plus ``frac``, at least 1.
+    """
+    exp = value.as_tuple().exponent
+    assert isinstance(exp, int)
+    frac = max(0, -exp)
+    ip = int(abs(value))
+    precision = (len(str(ip)) if ip else 0) + frac
+    return (precision if precision else 1), frac
+
+
+def round_decimal(value: Decimal, frac: int) -> Decimal:
+    """Rounds half away from zero to ``frac`` fraction digits (MySQL ``ROUND`` on decimals)."""
+    with localcontext(_CTX):
+        return value.quantize(Decimal(1).scaleb(-frac), rounding=ROUND_HALF_UP)
+
+
+def _split(value: Decimal, frac: int) -> tuple[bool, int, int]:
+    """(negative, integer part, fraction digits as an int of ``frac`` digits), truncated."""
+    with localcontext(_CTX):
+        scaled = abs(value).scaleb(frac).to_integral_value(rounding=ROUND_DOWN)
+    n = int(scaled)
+    ip, fp = divmod(n, _POW10[frac])
+    negative = value < 0 and n != 0
+    return negative, ip, fp
+
+
+def decimal_to_bin(value: Decimal, precision: int, frac: int) -> bytes:
+    """MySQL binary form of ``value`` as DECIMAL(precision, frac) (``MyDecimal.WriteBin``).
+
+    Extra fraction digits are truncated (callers round to the column scale first); too many
+    integer digits raise ``DecimalOverflowError``. Zero (also ``-0``) encodes as zero.
+    """
+    if not (
+        0 < precision <= MAX_DECIMAL_WIDTH and 0 <= frac <= MAX_DECIMAL_SCALE and frac <= precision
+    ):
+        raise DecimalOverflowError(value, precision, frac)
+    negative, ip, fp = _split(value, frac)
+    digits_int = precision - frac
+    if ip >= _POW10[digits_int]:
+        raise DecimalOverflowError(value, precision, frac)
+    out = bytearray()
+    words_int, lead = divmod(digits_int, DIGITS_PER_WORD)
+    if lead:
+        out += (ip // _POW10[DIGITS_PER_WORD * words_int]).to_bytes(DIG2BYTES[lead], "big")
+    for i in range(words_int - 1, -1, -1):
+        out += ((ip // _POW10[DIGITS_PER_WORD * i]) % _POW10[DIGITS_PER_WORD]).to_bytes(4, "big")
+    words_frac, trail = divmod(frac, DIGITS_PER_WORD)
+    for i in range(words_frac):
+        shift = frac - DIGITS_PER_WORD * (i + 1)
+        out += ((fp // _POW10[shift]) % _POW10[DIGITS_PER_WORD]).to_bytes(4, "big")
+    if trail:
+        out += (fp % _POW10[trail]).to_bytes(DIG2BYTES[trail], "big")
+    if negative:
+        for i in range(len(out)):
+            out[i] ^= 0xFF
+    if out:
+        out[0] ^= 0x80
+    return bytes(out)
+
+
+def bin_to_decimal(data: bytes, precision: int, frac: int) -> tuple[Decimal, bytes]:
+    """Inverse of ``decimal_to_bin``: ``(value with exactly frac fraction digits, rest)``."""
+    if not (
+        0 < precision <= MAX_DECIMAL_WIDTH and 0 <= frac <= MAX_DECIMAL_SCALE and frac <= precision
+    ):
+        raise DecodeError("decimal", data, f"bad precision/frac {precision},{frac}")
+    size = decimal_bin_size(precision, frac)
+    if len(data) < size:
+        raise DecodeError("decimal", data, f"need {size} bytes")
+    b = bytearray(data[:size])
+    negative = not (b[0] & 0x80)
+    b[0] ^= 0x80
+    if negative:
+        for i in range(size):
+            b[i] ^= 0xFF
+    pos = 0
+    digits_int = precision - frac
+    words_int, lead = divmod(digits_int, DIGITS_PER_WORD)
+    ip = 0
+    if lead:
+        n = DIG2BYTES[lead]
+        v = int.from_bytes(b[pos : pos + n], "big")
+        if v >= _POW10[lead]:
+            raise DecodeError("decimal", data, "bad leading digits")
+        ip = v
+        pos += n
+    for _ in range(words_int):
+        v = int.from_bytes(b[pos : pos + 4], "big")
+        if v >= _POW10[DIGITS_PER_WORD]:
+            raise DecodeError("decimal", data, "bad integer word")
+        ip = ip * _POW10[DIGITS_PER_WORD] + v
+        pos += 4
+    words_frac, trail = divmod(frac, DIGITS_PER_WORD)
+    fp = 0
+    for _ in range(words_frac):
+        v = int.from_bytes(b[pos : pos + 4], "big")
+        if v >= _POW10[DIGITS_PER_WORD]:
+            raise DecodeError("decimal", data, "bad fraction word")
+        fp = fp * _POW10[DIGITS_PER_WORD] + v
+        pos += 4
+    if trail:
+        n = DIG2BYTES[trail]
+        v = int.from_bytes(b[pos : pos + n], "big")
+        if v >= _POW10[trail]:
+            raise DecodeError("decimal", data, "bad trailing digits")
+        fp = fp * _POW10[trail] + v
+    n_all = ip * _POW10[frac] + fp
+    value = Decimal((1 if negative and n_all else 0, tuple(int(c) for c in str(n_all)), -frac))
+    return value, data[size:]
