@@ -172,6 +172,13 @@ class ClusterClient(Protocol):
         """Pauses a PD scheduler for ``delay_s`` seconds; 0 resumes it."""
         ...
 
+    def set_schedule_deny_rule(self, rule_id: str, start: bytes, end: bytes, ttl_s: int) -> None:
+        """A PD region-label rule ``schedule=deny`` over raw ``[start, end)`` for ``ttl_s``:
+        PD schedules no region of the range while it lasts."""
+        ...
+
+    def delete_label_rule(self, rule_id: str) -> None: ...
+
     def close(self) -> None: ...
 
 

@@ -1,11 +1,17 @@
-"""Cluster-wide import settings held while imports run: TiKV import mode and paused schedulers.
+"""Cluster settings held while imports run: TiKV import mode and paused PD scheduling.
 
 While at least one import into a cluster is running, every store is in import mode (the
 ``SwitchMode(Import)`` request is re-sent every ``switch-mode-interval``, below TiKV's 10 min
-auto-revert) and PD's balance/shuffle schedulers are paused with a TTL (re-sent every TTL/3, so
-a crashed importer leaves them paused for at most one TTL). When the last import ends — also on
-failure — stores go back to normal mode and the schedulers paused here are resumed
-(``delay: 0``). Failures of these calls are logged, never fatal, as in Lightning.
+auto-revert). PD scheduling is paused in one of two scopes (``pause-pd-scheduler-scope``):
+
+* ``table``: per import, a region-label rule ``schedule=deny`` over the engine's key range
+  (current Lightning's ``PauseSchedulersByKeyRange``), re-set every TTL/3 and deleted when the
+  import ends;
+* ``global``: while any import runs, PD's balance/shuffle schedulers are paused with a TTL
+  (re-sent every TTL/3) and resumed (``delay: 0``) when the last import ends.
+
+Either way a crashed importer leaves PD paused for at most one TTL; a normal or failed import
+undoes everything. Failures of these calls are logged, never fatal, as in Lightning.
 
 Public API: ``ClusterModeGuard``, ``SCHEDULERS_TO_PAUSE``.
 """
@@ -115,17 +121,73 @@ class _Session:
                 self._paused.append(name)
 
 
-class ClusterModeGuard:
-    """Reference-counted import mode per cluster (keyed by PD address)."""
+class _RangePause:
+    """A ``schedule=deny`` label rule over one key range, renewed until stopped."""
 
     def __init__(
-        self, *, switch_interval_s: float, pause_ttl_s: float, pause_schedulers: bool
+        self, cluster: ClusterClient, rule_id: str, start: bytes, end: bytes, ttl_s: float
+    ) -> None:
+        self._cluster = cluster
+        self._rule_id = rule_id
+        self._start = start
+        self._end = end
+        self._ttl = max(int(ttl_s), 1)
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._renew, name="range-pause", daemon=True)
+
+    def _set(self) -> None:
+        try:
+            self._cluster.set_schedule_deny_rule(self._rule_id, self._start, self._end, self._ttl)
+        except ClusterError as exc:
+            log.warning("range pause failed", rule=self._rule_id, error=str(exc))
+
+    def _renew(self) -> None:
+        while not self._stop.wait(max(self._ttl / 3.0, 0.001)):
+            self._set()
+
+    def start(self) -> None:
+        self._set()
+        self._thread.start()
+        log.info("range scheduling paused", rule=self._rule_id)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+        try:
+            self._cluster.delete_label_rule(self._rule_id)
+        except ClusterError as exc:
+            log.warning("range pause removal failed", rule=self._rule_id, error=str(exc))
+            return
+        log.info("range scheduling resumed", rule=self._rule_id)
+
+
+class ClusterModeGuard:
+    """Reference-counted import mode per cluster (keyed by PD address), and PD pausing."""
+
+    def __init__(
+        self, *, switch_interval_s: float, pause_ttl_s: float, pause_scope: str = "table"
     ) -> None:
         self._interval = switch_interval_s
         self._ttl = pause_ttl_s
-        self._pause = pause_schedulers
+        self._pause = pause_scope == "global"
+        self._pause_ranges = pause_scope == "table"
         self._lock = threading.Lock()
         self._sessions: dict[str, _Session] = {}
+
+    @contextmanager
+    def range_paused(
+        self, cluster: ClusterClient, rule_id: str, start: bytes, end: bytes
+    ) -> Iterator[None]:
+        """Holds PD scheduling off ``[start, end)`` (scope "table"; a no-op otherwise)."""
+        if not self._pause_ranges:
+            yield
+            return
+        pause = _RangePause(cluster, rule_id, start, end, self._ttl)
+        pause.start()
+        try:
+            yield
+        finally:
+            pause.stop()
 
     @contextmanager
     def active(self, name: str, cluster: ClusterClient) -> Iterator[None]:

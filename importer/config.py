@@ -89,7 +89,7 @@ class ImportConfig:
     stream_channel_window: int = 16
     send_kv_size: int = _size(1 * MIB)
     switch_mode_interval: float = _duration(300.0)
-    pause_schedulers: bool = True
+    pause_pd_scheduler_scope: str = "table"
     scheduler_pause_ttl: float = _duration(300.0)
     scatter_wait: float = _duration(180.0)
 
@@ -152,6 +152,7 @@ class Config:
 _LOG_LEVELS = ("debug", "info", "warning", "error", "critical")
 _LOG_FORMATS = ("auto", "console", "json")
 _COMPRESSIONS = ("snappy", "none")
+_PAUSE_SCOPES = ("table", "global", "off")
 
 
 def _toml_name(f: dataclasses.Field[Any]) -> str:
@@ -233,6 +234,10 @@ def _validate(cfg: Config) -> Config:
         raise ConfigError("log-level", f"must be one of {', '.join(_LOG_LEVELS)}")
     if cfg.log_format not in _LOG_FORMATS:
         raise ConfigError("log-format", f"must be one of {', '.join(_LOG_FORMATS)}")
+    if imp.pause_pd_scheduler_scope not in _PAUSE_SCOPES:
+        raise ConfigError(
+            "import.pause-pd-scheduler-scope", f"must be one of {', '.join(_PAUSE_SCOPES)}"
+        )
     if cfg.engine.compression not in _COMPRESSIONS:
         raise ConfigError("engine.compression", f"must be one of {', '.join(_COMPRESSIONS)}")
     if not imp.import_dir:

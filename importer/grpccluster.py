@@ -14,6 +14,7 @@ from collections.abc import Iterable, Sequence
 from importer.cluster import ClusterClient, ClusterFactory, ImportMode, Pair, Region, SSTMeta, Store
 from importer.errors import RpcFailure
 from importer.metrics import Metrics
+from importer.pbconvert import encode_key
 from importer.pdclient import PdClient
 from importer.pdhttp import PdHttp
 from importer.storeclient import StoreChannels
@@ -122,6 +123,19 @@ class GrpcCluster:
 
     def pause_scheduler(self, name: str, delay_s: int) -> None:
         self.http.pause_scheduler(name, delay_s)
+
+    def set_schedule_deny_rule(self, rule_id: str, start: bytes, end: bytes, ttl_s: int) -> None:
+        self.http.set_label_rule(
+            {
+                "id": rule_id,
+                "labels": [{"key": "schedule", "value": "deny", "ttl": f"{int(ttl_s)}s"}],
+                "rule_type": "key-range",
+                "data": [{"start_key": encode_key(start).hex(), "end_key": encode_key(end).hex()}],
+            }
+        )
+
+    def delete_label_rule(self, rule_id: str) -> None:
+        self.http.delete_label_rule(rule_id)
 
     def close(self) -> None:
         self.stores.close()

@@ -19,6 +19,7 @@ from importer.clustermode import ClusterModeGuard
 from importer.errors import ClusterError, InvalidRequest
 from importer.importjob import EngineImporter, ImportResult, ImportSettings
 from importer.metrics import Metrics
+from importer.ranges import next_key
 from importer.registry import EngineRegistry, parse_uuid
 from importer.throttle import RateLimiter, StoreSlots
 
@@ -64,10 +65,15 @@ class ImportManager:
             return pd, client
 
     def import_engine(self, raw_uuid: bytes, pd_addr: str) -> ImportResult:
-        parse_uuid(raw_uuid)
+        uid = parse_uuid(raw_uuid)
         with self._registry.importing(raw_uuid) as engine:
             pd, cluster = self.cluster(pd_addr)
-            with self._modes.active(pd, cluster):
+            first = engine.first_key() or b""
+            end = next_key(engine.last_key() or b"")
+            with (
+                self._modes.active(pd, cluster),
+                self._modes.range_paused(cluster, f"flashload-import-{uid}", first, end),
+            ):
                 importer = EngineImporter(
                     cluster,
                     self._settings,

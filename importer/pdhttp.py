@@ -1,7 +1,10 @@
-"""PD's HTTP API (served on the PD client address): list, pause and resume schedulers.
+"""PD's HTTP API (served on the PD client address): schedulers and region-label rules.
 
 ``POST /pd/api/v1/schedulers/{name}`` with ``{"delay": seconds}`` pauses a scheduler until
 now + delay; ``{"delay": 0}`` resumes it (protocol-notes §4.3; seconds, not nanoseconds).
+``POST /pd/api/v1/config/region-label/rule`` sets a label rule (a ``schedule=deny`` key-range
+rule with a TTL pauses scheduling of one table's regions, as current Lightning does);
+``DELETE /pd/api/v1/config/region-label/rule/{id}`` removes it.
 
 Public API: ``PdHttp``.
 """
@@ -58,3 +61,10 @@ class PdHttp:
     def pause_scheduler(self, name: str, delay_s: int) -> None:
         path = "/pd/api/v1/schedulers/" + urllib.parse.quote(name, safe="")
         self._request("POST", path, {"delay": int(delay_s)})
+
+    def set_label_rule(self, rule: dict[str, object]) -> None:
+        self._request("POST", "/pd/api/v1/config/region-label/rule", rule)
+
+    def delete_label_rule(self, rule_id: str) -> None:
+        path = "/pd/api/v1/config/region-label/rule/" + urllib.parse.quote(rule_id, safe="")
+        self._request("DELETE", path)

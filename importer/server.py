@@ -106,7 +106,7 @@ class ImporterServer:
             modes=ClusterModeGuard(
                 switch_interval_s=imp.switch_mode_interval,
                 pause_ttl_s=imp.scheduler_pause_ttl,
-                pause_schedulers=imp.pause_schedulers,
+                pause_scope=imp.pause_pd_scheduler_scope,
             ),
             limiter=RateLimiter(imp.upload_speed_limit),
             slots=StoreSlots(imp.store_concurrency),

@@ -334,7 +334,7 @@ def test_import_holds_import_mode_and_paused_schedulers_then_restores(
     start_server: StartServer,
 ) -> None:
     cluster = FakeCluster()
-    h = start_server(cluster=cluster)
+    h = start_server(cluster=cluster, **{"import.pause-pd-scheduler-scope": "global"})
     u = new_uuid()
     h.kv.OpenEngine(pb.OpenEngineRequest(uuid=u))
     h.kv.WriteEngine(stream(u, kv_pairs(2000)))
@@ -348,12 +348,40 @@ def test_import_holds_import_mode_and_paused_schedulers_then_restores(
     assert all(cluster.schedulers[name] == 0 for name in paused)
 
 
-def test_failed_import_still_restores_normal_mode_and_schedulers(
+def test_table_scope_pauses_scheduling_of_the_engine_range_only_while_importing(
     start_server: StartServer,
 ) -> None:
     cluster = FakeCluster()
+    seen: list[dict[str, tuple[bytes, bytes, int]]] = []
+    ingest = cluster.multi_ingest
+
+    def observing_ingest(*args: Any) -> None:
+        seen.append(dict(cluster.label_rules))
+        ingest(*args)
+
+    cluster.multi_ingest = observing_ingest  # type: ignore[method-assign]
+    h = start_server(cluster=cluster)  # "table" is the default scope
+    u = new_uuid()
+    data = kv_pairs(300, start=10)
+    h.kv.OpenEngine(pb.OpenEngineRequest(uuid=u))
+    h.kv.WriteEngine(stream(u, data))
+    h.kv.CloseEngine(pb.CloseEngineRequest(uuid=u))
+    h.kv.ImportEngine(pb.ImportEngineRequest(uuid=u))
+    rule_id = f"flashload-import-{uuidlib.UUID(bytes=u)}"
+    assert seen and all(
+        rules == {rule_id: (data[0][0], data[-1][0] + b"\x00", 1)} for rules in seen
+    )
+    assert cluster.label_rules == {}
+    assert not [c for c in cluster.pause_calls if c[1] > 0]  # global schedulers untouched
+
+
+@pytest.mark.parametrize("scope", ["global", "table"])
+def test_failed_import_still_restores_normal_mode_and_schedulers(
+    start_server: StartServer, scope: str
+) -> None:
+    cluster = FakeCluster()
     cluster.inject("ingest", "disk-full", count=1000)
-    h = start_server(cluster=cluster)
+    h = start_server(cluster=cluster, **{"import.pause-pd-scheduler-scope": scope})
     u = new_uuid()
     h.kv.OpenEngine(pb.OpenEngineRequest(uuid=u))
     h.kv.WriteEngine(stream(u, kv_pairs(50)))
@@ -364,6 +392,8 @@ def test_failed_import_still_restores_normal_mode_and_schedulers(
     assert "ImportJobFailed" in (info.value.details() or "")
     assert all(cluster.modes[s] is ImportMode.NORMAL for s in cluster.stores)
     assert all(delay == 0 for delay in cluster.schedulers.values())
+    assert cluster.label_rules == {}
+    assert (len(cluster.label_rule_sets) > 0) == (scope == "table")
     # The engine is closed again, so the import can be retried.
     assert h.server.registry.get(u).state is EngineState.CLOSED  # type: ignore[union-attr]
 

@@ -4,9 +4,11 @@ full imports with every region error injected, KvScan read-back, a store going d
 
 from __future__ import annotations
 
+import json
 import random
 import threading
 import time
+import urllib.request
 import uuid as uuidlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -78,6 +80,43 @@ def write_engine(
         assert not resp.HasField("error")
 
 
+class PdWatcher:
+    """Samples PD's paused schedulers and label rules while an import runs."""
+
+    def __init__(self, cluster: Cluster) -> None:
+        self.cluster = cluster
+        self.paused: set[str] = set()
+        self.rules: set[str] = set()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def label_rules(self) -> list[dict[str, Any]]:
+        url = f"http://{self.cluster.pd_addr}/pd/api/v1/config/region-label/rules"
+        with urllib.request.urlopen(url, timeout=5) as resp:
+            rules: list[dict[str, Any]] = json.loads(resp.read())
+            return rules
+
+    def _run(self) -> None:
+        while not self._stop.wait(0.02):
+            self.paused |= set(self.cluster.paused_schedulers())
+            for rule in self.label_rules():
+                label = rule["labels"][0]
+                if (label["key"], label["value"], rule["rule_type"]) == (
+                    "schedule",
+                    "deny",
+                    "key-range",
+                ):
+                    self.rules.add(rule["id"])
+
+    def __enter__(self) -> PdWatcher:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
 @pytest.fixture
 def playground(tmp_path: Path) -> Iterator[Cluster]:
     with Cluster(ClusterConfig(data_dir=tmp_path / "playground", seed=11)) as cluster:
@@ -111,12 +150,16 @@ def test_full_import_with_every_region_error_injected_reads_back_intact(
         rows, idx = data_pairs(5, 3000), index_pairs(5, 3000)
         write_engine(kv, data, rows)
         write_engine(kv, index, idx)
-        for u in (data, index):
-            kv.CloseEngine(pb.CloseEngineRequest(uuid=u))
-            kv.ImportEngine(pb.ImportEngineRequest(uuid=u, pd_addr=playground.pd_addr))
+        with PdWatcher(playground) as watcher:
+            for u in (data, index):
+                kv.CloseEngine(pb.CloseEngineRequest(uuid=u))
+                kv.ImportEngine(pb.ImportEngineRequest(uuid=u, pd_addr=playground.pd_addr))
         metrics = kv.GetMetrics(pb.GetMetricsRequest()).prometheus
     finally:
         server.stop()
+    # Table scope (the default): a schedule=deny rule per engine while it imported, then gone.
+    assert watcher.rules == {f"flashload-import-{uuidlib.UUID(bytes=u)}" for u in (data, index)}
+    assert watcher.label_rules() == [] and watcher.paused == set()
     assert playground.read_all() == sorted(rows + idx)
     assert len(playground.regions()) > 20
     kinds = {
@@ -133,7 +176,9 @@ def test_full_import_with_every_region_error_injected_reads_back_intact(
 def test_each_scripted_region_error_and_a_split_before_ingest_are_survived(
     playground: Cluster, tmp_path: Path
 ) -> None:
-    server = start_importer(tmp_path, playground.pd_addr)
+    server = start_importer(
+        tmp_path, playground.pd_addr, **{"import.pause-pd-scheduler-scope": "global"}
+    )
     kv = import_kvpb_pb2_grpc.ImportKVStub(grpc.insecure_channel(server.address))
     expected: list[tuple[bytes, bytes]] = []
     scripted = [
@@ -148,6 +193,7 @@ def test_each_scripted_region_error_and_a_split_before_ingest_are_survived(
         ("not-leader", "split"),
         ("epoch-not-match", "split"),
     ]
+    watcher = PdWatcher(playground).__enter__()
     try:
         for table, (kind, rpc) in enumerate(scripted, start=10):
             playground.faults.inject(kind, count=2, rpc=rpc)
@@ -161,8 +207,12 @@ def test_each_scripted_region_error_and_a_split_before_ingest_are_survived(
             kv.ImportEngine(pb.ImportEngineRequest(uuid=u))
             assert playground.read_all(row_key(table, 0), row_key(table + 1, 0)) == pairs, kind
     finally:
+        watcher.__exit__()
         server.stop()
     assert playground.read_all() == expected
+    # Global scope: the balance schedulers were paused during the imports and are resumed.
+    assert {"balance-region-scheduler", "balance-leader-scheduler"} <= watcher.paused
+    assert playground.paused_schedulers() == {}
 
 
 def test_a_stopped_store_delays_the_import_until_it_is_back(

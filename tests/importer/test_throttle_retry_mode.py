@@ -129,7 +129,7 @@ def test_store_slots_bound_concurrency_per_store() -> None:
 
 def test_import_mode_is_kept_alive_and_released_by_the_last_user() -> None:
     cluster = FakeCluster(store_count=2)
-    guard = ClusterModeGuard(switch_interval_s=0.05, pause_ttl_s=0.3, pause_schedulers=True)
+    guard = ClusterModeGuard(switch_interval_s=0.05, pause_ttl_s=0.3, pause_scope="global")
     with guard.active("pd", cluster):
         with guard.active("pd", cluster):
             time.sleep(0.35)
@@ -150,6 +150,6 @@ def test_switch_mode_failures_are_not_fatal() -> None:
         raise RpcFailure("store", "SwitchMode", "UNAVAILABLE", "")
 
     cluster.switch_mode = broken  # type: ignore[method-assign]
-    guard = ClusterModeGuard(switch_interval_s=10, pause_ttl_s=10, pause_schedulers=False)
+    guard = ClusterModeGuard(switch_interval_s=10, pause_ttl_s=10, pause_scope="off")
     with guard.active("pd", cluster):
         pass

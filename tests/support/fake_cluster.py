@@ -95,6 +95,8 @@ class FakeCluster:
             "label-scheduler": 0,
         }
         self.pause_calls: list[tuple[str, int]] = []
+        self.label_rules: dict[str, tuple[bytes, bytes, int]] = {}
+        self.label_rule_sets: list[str] = []
         self.calls = CallLog()
         self._scripted: dict[str, list[str]] = defaultdict(list)
         self._rates: dict[str, float] = {}
@@ -379,6 +381,15 @@ class FakeCluster:
         with self._lock:
             self.schedulers[name] = delay_s
             self.pause_calls.append((name, delay_s))
+
+    def set_schedule_deny_rule(self, rule_id: str, start: bytes, end: bytes, ttl_s: int) -> None:
+        with self._lock:
+            self.label_rules[rule_id] = (start, end, ttl_s)
+            self.label_rule_sets.append(rule_id)
+
+    def delete_label_rule(self, rule_id: str) -> None:
+        with self._lock:
+            self.label_rules.pop(rule_id, None)
 
     def close(self) -> None:
         self.closed = True
