@@ -72,7 +72,9 @@ class EngineImporter:
         limiter: RateLimiter,
         slots: StoreSlots,
         sleep: Callable[[float], None] = time.sleep,
+        cancelled: Callable[[], bool] = lambda: False,
     ) -> None:
+        self._cancelled = cancelled
         self._cluster = cluster
         self._settings = settings
         self._metrics = metrics
@@ -176,7 +178,7 @@ class EngineImporter:
             limiter=self._limiter,
             slots=self._slots,
             send_kv_size=self._settings.send_kv_size,
-            abort=abort,
+            abort=lambda: abort.is_set() or self._cancelled(),
             on_ingested=on_ingested,
             sleep=self._sleep,
         )

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable
+import uuid as uuidlib
 
 from importer.cluster import ClusterClient, ClusterFactory, ImportMode
 from importer.clustermode import ClusterModeGuard
-from importer.errors import ClusterError, InvalidRequest
+from importer.errors import ClusterError, ImportAborted, InvalidRequest
 from importer.importjob import EngineImporter, ImportResult, ImportSettings
 from importer.metrics import Metrics
 from importer.ranges import next_key
@@ -38,7 +38,6 @@ class ImportManager:
         modes: ClusterModeGuard,
         limiter: RateLimiter,
         slots: StoreSlots,
-        sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self._registry = registry
         self._factory = cluster_factory
@@ -48,9 +47,16 @@ class ImportManager:
         self._modes = modes
         self._limiter = limiter
         self._slots = slots
-        self._sleep = sleep
         self._lock = threading.Lock()
         self._clusters: dict[str, ClusterClient] = {}
+        self._cancel = threading.Event()
+        self._idle = threading.Condition()
+        self._running = 0
+
+    def _sleep(self, seconds: float) -> None:
+        """Every wait of an import; raises ``ImportAborted`` once shutdown began."""
+        if self._cancel.wait(seconds):
+            raise ImportAborted("the importer is shutting down")
 
     def cluster(self, pd_addr: str) -> tuple[str, ClusterClient]:
         """The cached client of ``pd_addr`` (or the configured PD), created on first use."""
@@ -66,6 +72,18 @@ class ImportManager:
 
     def import_engine(self, raw_uuid: bytes, pd_addr: str) -> ImportResult:
         uid = parse_uuid(raw_uuid)
+        if self._cancel.is_set():
+            raise ImportAborted("the importer is shutting down")
+        with self._idle:
+            self._running += 1
+        try:
+            return self._import(raw_uuid, uid, pd_addr)
+        finally:
+            with self._idle:
+                self._running -= 1
+                self._idle.notify_all()
+
+    def _import(self, raw_uuid: bytes, uid: uuidlib.UUID, pd_addr: str) -> ImportResult:
         with self._registry.importing(raw_uuid) as engine:
             pd, cluster = self.cluster(pd_addr)
             first = engine.first_key() or b""
@@ -81,6 +99,7 @@ class ImportManager:
                     limiter=self._limiter,
                     slots=self._slots,
                     sleep=self._sleep,
+                    cancelled=self._cancel.is_set,
                 )
                 result = importer.run(raw_uuid, engine)
         self._registry.record_imported(raw_uuid, result.kvs, result.bytes)
@@ -110,6 +129,21 @@ class ImportManager:
         for store in stores:
             cluster.compact(store, request)
         return len(stores)
+
+    def shutdown(self, timeout_s: float) -> bool:
+        """Aborts running imports at their next wait or region; True if all ended in time.
+
+        An aborted import leaves its engine closed, ready to be imported again.
+        """
+        self._cancel.set()
+        deadline = time.monotonic() + timeout_s
+        with self._idle:
+            while self._running:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                self._idle.wait(left)
+        return True
 
     def close(self) -> None:
         with self._lock:

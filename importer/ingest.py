@@ -18,7 +18,6 @@ Public API: ``RangeIngester``, ``RangeOutcome``, ``MAX_FOLLOW_ATTEMPTS``.
 
 from __future__ import annotations
 
-import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
@@ -72,7 +71,7 @@ class RangeIngester:
         limiter: RateLimiter,
         slots: StoreSlots,
         send_kv_size: int,
-        abort: threading.Event,
+        abort: Callable[[], bool],
         on_ingested: Callable[[int, int], None] = lambda kvs, nbytes: None,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
@@ -96,7 +95,7 @@ class RangeIngester:
         regions = kvs = nbytes = 0
         retries = 0
         while True:
-            if self._abort.is_set():
+            if self._abort():
                 raise ImportAborted("import aborted")
             if self._engine.first_key(start, rng.end) is None:
                 break
@@ -116,7 +115,7 @@ class RangeIngester:
                     start = sub_end
                     if not start or (rng.end and start >= rng.end):
                         return RangeOutcome(regions, retries, kvs, nbytes)
-                    if self._abort.is_set():
+                    if self._abort():
                         raise ImportAborted("import aborted")
             except ClusterError as exc:
                 if not is_retryable(exc):

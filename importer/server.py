@@ -41,6 +41,10 @@ from protos import coordinator_pb2_grpc, import_kvpb_pb2_grpc
 
 log = structlog.get_logger("importer.server")
 
+# How long stop() waits for running imports to notice the shutdown and leave their engines
+# closed (they check between regions and at every back-off wait).
+IMPORT_ABORT_TIMEOUT_S = 60.0
+
 
 def split_host_port(address: str, key: str) -> tuple[str, int]:
     """``"host:port"`` / ``":port"`` (all interfaces) / ``"[::1]:port"`` -> (host, port)."""
@@ -242,12 +246,15 @@ class ImporterServer:
             self._grpc.wait_for_termination()
 
     def stop(self, grace: float = 2.0) -> None:
-        """Stops serving and closes storage; calling it again does nothing."""
+        """Stops serving, aborts running imports, closes storage; calling it again does nothing."""
         if self._stopped:
             return
         self._stopped = True
         if self._grpc is not None:
-            self._grpc.stop(grace).wait()
+            stopped = self._grpc.stop(grace)
+            if not self.imports.shutdown(IMPORT_ABORT_TIMEOUT_S):
+                log.warning("imports still running at shutdown")
+            stopped.wait()
             self._grpc = None
         if self._status is not None:
             self._status.stop()

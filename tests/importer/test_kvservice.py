@@ -448,3 +448,39 @@ def test_restart_remembers_every_engine_and_its_state(
     h2.kv.WriteEngine(stream(open_u, kv_pairs(5, start=1000)))
     h2.kv.ImportEngine(pb.ImportEngineRequest(uuid=closed_u))
     assert h2.cluster.data == dict(kv_pairs(20, tag=closed_u[:2]))
+
+
+def test_stopping_the_server_aborts_a_running_import_leaving_the_engine_closed(
+    start_server: StartServer, tmp_path: Path
+) -> None:
+    data_dir = tmp_path / "stop"
+    cluster = FakeCluster()
+    ingest = cluster.multi_ingest
+    started = threading.Event()
+
+    def slow_ingest(*args: Any) -> None:
+        started.set()
+        time.sleep(0.05)
+        ingest(*args)
+
+    cluster.multi_ingest = slow_ingest  # type: ignore[method-assign]
+    h = start_server(data_dir=data_dir, cluster=cluster, **{"import.num-import-jobs": 1})
+    u = new_uuid()
+    data = kv_pairs(3000)
+    h.kv.OpenEngine(pb.OpenEngineRequest(uuid=u))
+    h.kv.WriteEngine(stream(u, data))
+    h.kv.CloseEngine(pb.CloseEngineRequest(uuid=u))
+    future = h.kv.ImportEngine.future(pb.ImportEngineRequest(uuid=u))
+    assert started.wait(10)
+    t0 = time.monotonic()
+    h.server.stop(grace=5)
+    assert time.monotonic() - t0 < 5
+    with pytest.raises(grpc.RpcError):
+        future.result(timeout=10)
+    assert 0 < len(cluster.data) < len(data)
+
+    h2 = start_server(data_dir=data_dir, cluster=cluster)
+    assert h2.server.registry.get(u).state is EngineState.CLOSED  # type: ignore[union-attr]
+    cluster.multi_ingest = ingest  # type: ignore[method-assign]
+    h2.kv.ImportEngine(pb.ImportEngineRequest(uuid=u))
+    assert cluster.data == dict(data)
