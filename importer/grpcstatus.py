@@ -10,6 +10,7 @@ Public API: ``status_of``, ``rpc``.
 from __future__ import annotations
 
 import functools
+import time
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar, cast
 
@@ -76,6 +77,7 @@ def rpc(method: str) -> Callable[[F], F]:
         @functools.wraps(fn)
         def wrapper(self: _HasMetrics, request: Any, context: grpc.ServicerContext) -> Any:
             requests = self.metrics.requests
+            started = time.perf_counter()
             try:
                 response = fn(self, request, context)
             except ImporterError as exc:
@@ -92,6 +94,10 @@ def rpc(method: str) -> Callable[[F], F]:
                 requests.labels(method=method, code="INTERNAL").inc()
                 log.exception("request crashed", method=method)
                 context.abort(grpc.StatusCode.INTERNAL, f"internal error: {exc!r}")
+            finally:
+                self.metrics.request_latency.labels(method=method).observe(
+                    time.perf_counter() - started
+                )
             requests.labels(method=method, code="OK").inc()
             return response
 

@@ -95,6 +95,14 @@ class Metrics:
             registry=r,
             buckets=(0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120),
         )
+        self.request_latency = Histogram(
+            "request_duration_seconds",
+            "Latency of the importer's own gRPC methods.",
+            ["method"],
+            namespace=NAMESPACE,
+            registry=r,
+            buckets=(0.001, 0.005, 0.01, 0.05, 0.1, 0.5, 1, 5, 30, 300, 3600),
+        )
         self.requests = Counter(
             "requests",
             "ImportKV and Coordinator requests by method and status code.",
