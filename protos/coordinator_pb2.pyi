@@ -111,7 +111,7 @@ class RegisterJobResponse(_message.Message):
     def __init__(self, job_id: _Optional[str] = ..., created: _Optional[bool] = ..., plan: _Optional[_Union[JobPlan, _Mapping]] = ...) -> None: ...
 
 class Task(_message.Message):
-    __slots__ = ("task_id", "kind", "table_index", "chunk_index", "lease_id", "lease_ttl_ms", "expected_checksum", "max_row_id", "attempt")
+    __slots__ = ("task_id", "kind", "table_index", "chunk_index", "lease_id", "lease_ttl_ms", "expected_checksum", "max_row_id", "attempt", "engine_ids", "rows")
     TASK_ID_FIELD_NUMBER: _ClassVar[int]
     KIND_FIELD_NUMBER: _ClassVar[int]
     TABLE_INDEX_FIELD_NUMBER: _ClassVar[int]
@@ -121,6 +121,8 @@ class Task(_message.Message):
     EXPECTED_CHECKSUM_FIELD_NUMBER: _ClassVar[int]
     MAX_ROW_ID_FIELD_NUMBER: _ClassVar[int]
     ATTEMPT_FIELD_NUMBER: _ClassVar[int]
+    ENGINE_IDS_FIELD_NUMBER: _ClassVar[int]
+    ROWS_FIELD_NUMBER: _ClassVar[int]
     task_id: str
     kind: TaskKind
     table_index: int
@@ -130,7 +132,9 @@ class Task(_message.Message):
     expected_checksum: KVChecksum
     max_row_id: int
     attempt: int
-    def __init__(self, task_id: _Optional[str] = ..., kind: _Optional[_Union[TaskKind, str]] = ..., table_index: _Optional[int] = ..., chunk_index: _Optional[int] = ..., lease_id: _Optional[int] = ..., lease_ttl_ms: _Optional[int] = ..., expected_checksum: _Optional[_Union[KVChecksum, _Mapping]] = ..., max_row_id: _Optional[int] = ..., attempt: _Optional[int] = ...) -> None: ...
+    engine_ids: _containers.RepeatedScalarFieldContainer[int]
+    rows: int
+    def __init__(self, task_id: _Optional[str] = ..., kind: _Optional[_Union[TaskKind, str]] = ..., table_index: _Optional[int] = ..., chunk_index: _Optional[int] = ..., lease_id: _Optional[int] = ..., lease_ttl_ms: _Optional[int] = ..., expected_checksum: _Optional[_Union[KVChecksum, _Mapping]] = ..., max_row_id: _Optional[int] = ..., attempt: _Optional[int] = ..., engine_ids: _Optional[_Iterable[int]] = ..., rows: _Optional[int] = ...) -> None: ...
 
 class LeaseTaskRequest(_message.Message):
     __slots__ = ("job_id", "worker_id")
@@ -191,10 +195,12 @@ class CompleteTaskRequest(_message.Message):
     def __init__(self, job_id: _Optional[str] = ..., worker_id: _Optional[str] = ..., task_id: _Optional[str] = ..., lease_id: _Optional[int] = ..., checksum: _Optional[_Union[KVChecksum, _Mapping]] = ..., rows: _Optional[int] = ..., source_bytes: _Optional[int] = ..., max_row_id: _Optional[int] = ..., remote_checksum: _Optional[_Union[KVChecksum, _Mapping]] = ...) -> None: ...
 
 class CompleteTaskResponse(_message.Message):
-    __slots__ = ("accepted",)
+    __slots__ = ("accepted", "error")
     ACCEPTED_FIELD_NUMBER: _ClassVar[int]
+    ERROR_FIELD_NUMBER: _ClassVar[int]
     accepted: bool
-    def __init__(self, accepted: _Optional[bool] = ...) -> None: ...
+    error: str
+    def __init__(self, accepted: _Optional[bool] = ..., error: _Optional[str] = ...) -> None: ...
 
 class FailTaskRequest(_message.Message):
     __slots__ = ("job_id", "worker_id", "task_id", "lease_id", "error", "fatal")
@@ -213,8 +219,10 @@ class FailTaskRequest(_message.Message):
     def __init__(self, job_id: _Optional[str] = ..., worker_id: _Optional[str] = ..., task_id: _Optional[str] = ..., lease_id: _Optional[int] = ..., error: _Optional[str] = ..., fatal: _Optional[bool] = ...) -> None: ...
 
 class FailTaskResponse(_message.Message):
-    __slots__ = ()
-    def __init__(self) -> None: ...
+    __slots__ = ("job_failed",)
+    JOB_FAILED_FIELD_NUMBER: _ClassVar[int]
+    job_failed: bool
+    def __init__(self, job_failed: _Optional[bool] = ...) -> None: ...
 
 class GetJobStatusRequest(_message.Message):
     __slots__ = ("job_id",)
@@ -223,7 +231,7 @@ class GetJobStatusRequest(_message.Message):
     def __init__(self, job_id: _Optional[str] = ...) -> None: ...
 
 class TableStatus(_message.Message):
-    __slots__ = ("db", "name", "state", "chunks_total", "chunks_done", "rows", "source_bytes", "total_source_bytes", "checksum", "remote_checksum", "error")
+    __slots__ = ("db", "name", "state", "chunks_total", "chunks_done", "rows", "source_bytes", "total_source_bytes", "checksum", "remote_checksum", "error", "chunks_running")
     DB_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
@@ -235,6 +243,7 @@ class TableStatus(_message.Message):
     CHECKSUM_FIELD_NUMBER: _ClassVar[int]
     REMOTE_CHECKSUM_FIELD_NUMBER: _ClassVar[int]
     ERROR_FIELD_NUMBER: _ClassVar[int]
+    CHUNKS_RUNNING_FIELD_NUMBER: _ClassVar[int]
     db: str
     name: str
     state: str
@@ -246,16 +255,19 @@ class TableStatus(_message.Message):
     checksum: KVChecksum
     remote_checksum: KVChecksum
     error: str
-    def __init__(self, db: _Optional[str] = ..., name: _Optional[str] = ..., state: _Optional[str] = ..., chunks_total: _Optional[int] = ..., chunks_done: _Optional[int] = ..., rows: _Optional[int] = ..., source_bytes: _Optional[int] = ..., total_source_bytes: _Optional[int] = ..., checksum: _Optional[_Union[KVChecksum, _Mapping]] = ..., remote_checksum: _Optional[_Union[KVChecksum, _Mapping]] = ..., error: _Optional[str] = ...) -> None: ...
+    chunks_running: int
+    def __init__(self, db: _Optional[str] = ..., name: _Optional[str] = ..., state: _Optional[str] = ..., chunks_total: _Optional[int] = ..., chunks_done: _Optional[int] = ..., rows: _Optional[int] = ..., source_bytes: _Optional[int] = ..., total_source_bytes: _Optional[int] = ..., checksum: _Optional[_Union[KVChecksum, _Mapping]] = ..., remote_checksum: _Optional[_Union[KVChecksum, _Mapping]] = ..., error: _Optional[str] = ..., chunks_running: _Optional[int] = ...) -> None: ...
 
 class GetJobStatusResponse(_message.Message):
-    __slots__ = ("job_id", "state", "tables", "error")
+    __slots__ = ("job_id", "state", "tables", "error", "schema_state")
     JOB_ID_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
     TABLES_FIELD_NUMBER: _ClassVar[int]
     ERROR_FIELD_NUMBER: _ClassVar[int]
+    SCHEMA_STATE_FIELD_NUMBER: _ClassVar[int]
     job_id: str
     state: str
     tables: _containers.RepeatedCompositeFieldContainer[TableStatus]
     error: str
-    def __init__(self, job_id: _Optional[str] = ..., state: _Optional[str] = ..., tables: _Optional[_Iterable[_Union[TableStatus, _Mapping]]] = ..., error: _Optional[str] = ...) -> None: ...
+    schema_state: str
+    def __init__(self, job_id: _Optional[str] = ..., state: _Optional[str] = ..., tables: _Optional[_Iterable[_Union[TableStatus, _Mapping]]] = ..., error: _Optional[str] = ..., schema_state: _Optional[str] = ...) -> None: ...
