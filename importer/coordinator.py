@@ -85,6 +85,8 @@ class TableSummary:
     checksum: Checksum
     remote: Checksum | None
     error: str
+    started: float = 0.0
+    finished: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -209,6 +211,8 @@ class Coordinator:
             task.lease_id = job.next_lease
             task.lease_expiry = now + self._ttl
             task.handouts += 1
+            if not task.started:
+                task.started = now
             job.next_lease += 1
             self._store.save(job, [*changed, task])
             lease = self._lease_of(job, task, attempt)
@@ -256,8 +260,13 @@ class Coordinator:
         source_bytes: int = 0,
         max_row_id: int = 0,
         remote: Checksum | None = None,
+        unverified: bool = False,
     ) -> tuple[bool, str]:
-        """Records a task's result; returns (accepted, rejection reason)."""
+        """Records a task's result; returns (accepted, rejection reason).
+
+        A FINALIZE completion needs ``remote`` unless ``unverified`` (the encoder did not
+        compare checksums); it is then accepted as is and the table counts as imported.
+        """
         with self._lock:
             job = self._job(job_id)
             task = self._task(job, task_id)
@@ -273,13 +282,14 @@ class Coordinator:
                     raise InvalidRequest("checksum", "a CHUNK completion needs the chunk checksum")
                 task.result = ChunkResult(checksum, rows, source_bytes, max_row_id)
             elif task.kind is TaskKind.FINALIZE:
-                if remote is None:
+                if remote is None and not unverified:
                     raise InvalidRequest(
                         "remote_checksum", "a FINALIZE completion needs the remote checksum"
                     )
                 task.remote = remote
+                task.unverified = unverified
                 expected = self._expected(job, task.table_index)
-                if remote != expected:
+                if remote is not None and not unverified and remote != expected:
                     reason = (
                         f"table {_table_name(job, task.table_index)}: checksum mismatch:"
                         f" local {expected.describe()} != remote {remote.describe()}"
@@ -293,6 +303,7 @@ class Coordinator:
             task.state = TaskState.DONE
             task.worker = worker
             task.lease_expiry = 0.0
+            task.finished = self._clock()
             self._store.save(job, [task])
         log.info("task completed", job_id=job_id, task=task_id, worker=worker)
         return True, ""
@@ -431,7 +442,7 @@ class Coordinator:
             if error:
                 state = TableState.FAILED
             elif fin.state is TaskState.DONE:
-                state = TableState.VERIFIED
+                state = TableState.IMPORTED if fin.unverified else TableState.VERIFIED
             elif len(done) == len(chunks):
                 state = TableState.IMPORTING
             elif done or any(c.state is TaskState.LEASED for c in chunks):
@@ -454,6 +465,8 @@ class Coordinator:
                     checksum=self._expected(job, ti),
                     remote=fin.remote,
                     error=error,
+                    started=min((t.started for t in (*chunks, fin) if t.started), default=0.0),
+                    finished=fin.finished if fin.state is TaskState.DONE else 0.0,
                 )
             )
         return JobSummary(

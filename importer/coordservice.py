@@ -10,6 +10,7 @@ from typing import Any
 import grpc
 
 from importer.coordinator import Coordinator, JobSummary, Lease
+from importer.diskspace import DiskGuard
 from importer.grpcstatus import rpc
 from importer.jobmodel import Checksum
 from importer.metrics import Metrics
@@ -54,6 +55,8 @@ def summary_to_pb(summary: JobSummary) -> cpb.GetJobStatusResponse:
             source_bytes=t.source_bytes,
             total_source_bytes=t.total_source_bytes,
             error=t.error,
+            started_at=t.started,
+            finished_at=t.finished,
         )
         status.checksum.CopyFrom(t.checksum.to_pb())
         if t.remote is not None:
@@ -62,9 +65,12 @@ def summary_to_pb(summary: JobSummary) -> cpb.GetJobStatusResponse:
 
 
 class CoordinatorService(coordinator_pb2_grpc.CoordinatorServicer):  # type: ignore[misc]
-    def __init__(self, coordinator: Coordinator, metrics: Metrics) -> None:
+    def __init__(
+        self, coordinator: Coordinator, metrics: Metrics, disk: DiskGuard | None = None
+    ) -> None:
         self.coordinator = coordinator
         self.metrics = metrics
+        self.disk = disk
 
     @rpc("RegisterJob")
     def RegisterJob(self, request: Any, context: grpc.ServicerContext) -> Any:
@@ -100,6 +106,7 @@ class CoordinatorService(coordinator_pb2_grpc.CoordinatorServicer):  # type: ign
             remote=Checksum.from_pb(request.remote_checksum)
             if request.HasField("remote_checksum")
             else None,
+            unverified=request.unverified,
         )
         return cpb.CompleteTaskResponse(accepted=accepted, error=error)
 
@@ -113,3 +120,14 @@ class CoordinatorService(coordinator_pb2_grpc.CoordinatorServicer):  # type: ign
     @rpc("GetJobStatus")
     def GetJobStatus(self, request: Any, context: grpc.ServicerContext) -> Any:
         return summary_to_pb(self.coordinator.status(request.job_id))
+
+    @rpc("GetCapacity")
+    def GetCapacity(self, request: Any, context: grpc.ServicerContext) -> Any:
+        if self.disk is None:
+            return cpb.GetCapacityResponse()
+        available, capacity = self.disk.usage()
+        return cpb.GetCapacityResponse(
+            available_bytes=available,
+            capacity_bytes=capacity,
+            min_available_ratio=self.disk.min_ratio,
+        )

@@ -27,6 +27,10 @@ class DiskGuard:
         self.min_ratio = min_ratio
         self._usage = usage
 
+    def usage(self) -> tuple[int, int]:
+        """(available, capacity) bytes of the file system holding ``path``."""
+        return self._usage(self.path)
+
     def check(self) -> None:
         if self.min_ratio <= 0:
             return

@@ -63,6 +63,8 @@ class TableState(StrEnum):
     WRITING = "writing"
     IMPORTING = "importing"
     VERIFIED = "verified"
+    # Finalized without a checksum comparison (the encoder's checksum policy said so).
+    IMPORTED = "imported"
     FAILED = "failed"
 
 
@@ -101,6 +103,11 @@ class TaskRecord:
     last_error: str = ""
     result: ChunkResult | None = None
     remote: Checksum | None = None
+    # Unix seconds of the first lease and of the completion (0 = not yet).
+    started: float = 0.0
+    finished: float = 0.0
+    # FINALIZE completed without comparing checksums.
+    unverified: bool = False
 
 
 @dataclass

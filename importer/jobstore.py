@@ -55,6 +55,9 @@ _SCHEMA = (
         remote_checksum INTEGER NOT NULL,
         remote_kvs INTEGER NOT NULL,
         remote_bytes INTEGER NOT NULL,
+        started REAL NOT NULL DEFAULT 0,
+        finished REAL NOT NULL DEFAULT 0,
+        unverified INTEGER NOT NULL DEFAULT 0,
         PRIMARY KEY (job_id, task_id)
     )""",
     """CREATE TABLE IF NOT EXISTS job_tables (
@@ -65,11 +68,19 @@ _SCHEMA = (
     )""",
 )
 
+# Columns added after the first release, with their definitions: added to older meta DBs.
+_ADDED_TASK_COLUMNS = (
+    ("started", "REAL NOT NULL DEFAULT 0"),
+    ("finished", "REAL NOT NULL DEFAULT 0"),
+    ("unverified", "INTEGER NOT NULL DEFAULT 0"),
+)
 _TASK_COLUMNS = (
     "job_id, seq, task_id, kind, table_index, chunk_index, state, worker, lease_id, "
     "lease_expiry, handouts, failures, last_error, has_result, checksum, kvs, bytes, rows, "
-    "source_bytes, max_row_id, has_remote, remote_checksum, remote_kvs, remote_bytes"
+    "source_bytes, max_row_id, has_remote, remote_checksum, remote_kvs, remote_bytes, "
+    "started, finished, unverified"
 )
+_TASK_COLUMN_COUNT = len(_TASK_COLUMNS.split(","))
 _U64 = 1 << 64
 
 
@@ -110,6 +121,9 @@ def _task_row(job_id: str, seq: int, t: TaskRecord) -> tuple[Any, ...]:
         _signed(rem.checksum),
         rem.kvs,
         rem.bytes,
+        t.started,
+        t.finished,
+        int(t.unverified),
     )
 
 
@@ -119,6 +133,15 @@ class JobStore:
     def __init__(self, meta: MetaDB) -> None:
         self._meta = meta
         meta.ensure_schema(_SCHEMA)
+        self._add_missing_columns()
+
+    def _add_missing_columns(self) -> None:
+        have = {row[1] for row in self._meta.query("PRAGMA table_info(tasks)")}
+        missing = [(n, d) for n, d in _ADDED_TASK_COLUMNS if n not in have]
+        if missing:
+            with self._meta.transaction() as cur:
+                for name, definition in missing:
+                    cur.execute(f"ALTER TABLE tasks ADD COLUMN {name} {definition}")
 
     def create(self, job: JobRecord) -> None:
         with self._meta.transaction() as cur:
@@ -132,7 +155,7 @@ class JobStore:
                     job.next_lease,
                 ),
             )
-            marks = ", ".join("?" * 24)
+            marks = ", ".join("?" * _TASK_COLUMN_COUNT)
             cur.executemany(
                 f"INSERT INTO tasks ({_TASK_COLUMNS}) VALUES ({marks})",
                 [_task_row(job.job_id, i, t) for i, t in enumerate(job.tasks.values())],
@@ -151,7 +174,8 @@ class JobStore:
                     "UPDATE tasks SET state = ?, worker = ?, lease_id = ?, lease_expiry = ?,"
                     " handouts = ?, failures = ?, last_error = ?, has_result = ?, checksum = ?,"
                     " kvs = ?, bytes = ?, rows = ?, source_bytes = ?, max_row_id = ?,"
-                    " has_remote = ?, remote_checksum = ?, remote_kvs = ?, remote_bytes = ?"
+                    " has_remote = ?, remote_checksum = ?, remote_kvs = ?, remote_bytes = ?,"
+                    " started = ?, finished = ?, unverified = ?"
                     " WHERE job_id = ? AND task_id = ?",
                     (*row[6:], job.job_id, t.task_id),
                 )
@@ -203,6 +227,9 @@ class JobStore:
                 remote_checksum,
                 remote_kvs,
                 remote_bytes,
+                started,
+                finished,
+                unverified,
             ) = row
             job.tasks[task_id] = TaskRecord(
                 task_id=task_id,
@@ -224,6 +251,9 @@ class JobStore:
                 remote=Checksum(_unsigned(remote_checksum), remote_kvs, remote_bytes)
                 if has_remote
                 else None,
+                started=started,
+                finished=finished,
+                unverified=bool(unverified),
             )
         for job_id, table_index, error in self._meta.query(
             "SELECT job_id, table_index, error FROM job_tables"

@@ -73,6 +73,7 @@ class ImporterServer:
         self.metrics = Metrics()
         data_dir = Path(imp.import_dir)
         self.meta = MetaDB(data_dir)
+        self.disk = DiskGuard(data_dir, imp.min_available_ratio)
         self.registry = EngineRegistry(
             data_dir,
             self.meta,
@@ -83,7 +84,7 @@ class ImporterServer:
                 compression=config.engine.compression,
             ),
             max_open_engines=imp.max_open_engines,
-            disk=DiskGuard(data_dir, imp.min_available_ratio),
+            disk=self.disk,
         )
         self.coordinator = Coordinator(
             JobStore(self.meta),
@@ -206,7 +207,7 @@ class ImporterServer:
             server,
         )
         coordinator_pb2_grpc.add_CoordinatorServicer_to_server(
-            CoordinatorService(self.coordinator, self.metrics), server
+            CoordinatorService(self.coordinator, self.metrics, self.disk), server
         )
         bind = f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
         if self.tls is not None:

@@ -24,53 +24,57 @@ _sym_db = _symbol_database.Default()
 
 
 
-DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x11\x63oordinator.proto\x12\x18\x66lashload.coordinator.v1\":\n\nKVChecksum\x12\x10\n\x08\x63hecksum\x18\x01 \x01(\x06\x12\x0b\n\x03kvs\x18\x02 \x01(\x04\x12\r\n\x05\x62ytes\x18\x03 \x01(\x04\"\xc7\x01\n\tChunkPlan\x12\x0c\n\x04path\x18\x01 \x01(\t\x12\x0e\n\x06offset\x18\x02 \x01(\x03\x12\x12\n\nend_offset\x18\x03 \x01(\x03\x12\x16\n\x0eprev_rowid_max\x18\x04 \x01(\x03\x12\x11\n\trowid_max\x18\x05 \x01(\x03\x12\x11\n\tengine_id\x18\x06 \x01(\x05\x12\x11\n\tfile_type\x18\x07 \x01(\t\x12\x13\n\x0b\x63ompression\x18\x08 \x01(\t\x12\x11\n\tfile_size\x18\t \x01(\x03\x12\x0f\n\x07\x63olumns\x18\n \x03(\t\"\x98\x01\n\tTablePlan\x12\n\n\x02\x64\x62\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x13\n\x0bschema_file\x18\x03 \x01(\t\x12\x12\n\nschema_sql\x18\x04 \x01(\t\x12\x33\n\x06\x63hunks\x18\x05 \x03(\x0b\x32#.flashload.coordinator.v1.ChunkPlan\x12\x13\n\x0btotal_bytes\x18\x06 \x01(\x03\"E\n\x0c\x44\x61tabasePlan\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x13\n\x0bschema_file\x18\x02 \x01(\t\x12\x12\n\nschema_sql\x18\x03 \x01(\t\"\xa4\x01\n\x07JobPlan\x12\x12\n\nsource_dir\x18\x01 \x01(\t\x12\x39\n\tdatabases\x18\x02 \x03(\x0b\x32&.flashload.coordinator.v1.DatabasePlan\x12\x33\n\x06tables\x18\x03 \x03(\x0b\x32#.flashload.coordinator.v1.TablePlan\x12\x15\n\rsettings_json\x18\x04 \x01(\t\"h\n\x12RegisterJobRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12/\n\x04plan\x18\x02 \x01(\x0b\x32!.flashload.coordinator.v1.JobPlan\x12\x11\n\tworker_id\x18\x03 \x01(\t\"g\n\x13RegisterJobResponse\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63reated\x18\x02 \x01(\x08\x12/\n\x04plan\x18\x03 \x01(\x0b\x32!.flashload.coordinator.v1.JobPlan\"\xa3\x02\n\x04Task\x12\x0f\n\x07task_id\x18\x01 \x01(\t\x12\x30\n\x04kind\x18\x02 \x01(\x0e\x32\".flashload.coordinator.v1.TaskKind\x12\x13\n\x0btable_index\x18\x03 \x01(\x05\x12\x13\n\x0b\x63hunk_index\x18\x04 \x01(\x05\x12\x10\n\x08lease_id\x18\x05 \x01(\x04\x12\x14\n\x0clease_ttl_ms\x18\x06 \x01(\r\x12?\n\x11\x65xpected_checksum\x18\x07 \x01(\x0b\x32$.flashload.coordinator.v1.KVChecksum\x12\x12\n\nmax_row_id\x18\x08 \x01(\x03\x12\x0f\n\x07\x61ttempt\x18\t \x01(\r\x12\x12\n\nengine_ids\x18\n \x03(\x05\x12\x0c\n\x04rows\x18\x0b \x01(\x04\"5\n\x10LeaseTaskRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12\x11\n\tworker_id\x18\x02 \x01(\t\"\x91\x01\n\x11LeaseTaskResponse\x12.\n\x04task\x18\x01 \x01(\x0b\x32\x1e.flashload.coordinator.v1.TaskH\x00\x12\x18\n\x0eretry_after_ms\x18\x02 \x01(\rH\x00\x12\x12\n\x08job_done\x18\x03 \x01(\x08H\x00\x12\x14\n\njob_failed\x18\x04 \x01(\tH\x00\x42\x08\n\x06result\"H\n\x10HeartbeatRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12\x11\n\tworker_id\x18\x02 \x01(\t\x12\x11\n\tlease_ids\x18\x03 \x03(\x04\"+\n\x11HeartbeatResponse\x12\x16\n\x0elost_lease_ids\x18\x01 \x03(\x04\"\x8a\x02\n\x13\x43ompleteTaskRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12\x11\n\tworker_id\x18\x02 \x01(\t\x12\x0f\n\x07task_id\x18\x03 \x01(\t\x12\x10\n\x08lease_id\x18\x04 \x01(\x04\x12\x36\n\x08\x63hecksum\x18\x05 \x01(\x0b\x32$.flashload.coordinator.v1.KVChecksum\x12\x0c\n\x04rows\x18\x06 \x01(\x04\x12\x14\n\x0csource_bytes\x18\x07 \x01(\x04\x12\x12\n\nmax_row_id\x18\x08 \x01(\x03\x12=\n\x0fremote_checksum\x18\t \x01(\x0b\x32$.flashload.coordinator.v1.KVChecksum\"7\n\x14\x43ompleteTaskResponse\x12\x10\n\x08\x61\x63\x63\x65pted\x18\x01 \x01(\x08\x12\r\n\x05\x65rror\x18\x02 \x01(\t\"u\n\x0f\x46\x61ilTaskRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12\x11\n\tworker_id\x18\x02 \x01(\t\x12\x0f\n\x07task_id\x18\x03 \x01(\t\x12\x10\n\x08lease_id\x18\x04 \x01(\x04\x12\r\n\x05\x65rror\x18\x05 \x01(\t\x12\r\n\x05\x66\x61tal\x18\x06 \x01(\x08\"&\n\x10\x46\x61ilTaskResponse\x12\x12\n\njob_failed\x18\x01 \x01(\x08\"%\n\x13GetJobStatusRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\"\xbf\x02\n\x0bTableStatus\x12\n\n\x02\x64\x62\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\r\n\x05state\x18\x03 \x01(\t\x12\x14\n\x0c\x63hunks_total\x18\x04 \x01(\r\x12\x13\n\x0b\x63hunks_done\x18\x05 \x01(\r\x12\x0c\n\x04rows\x18\x06 \x01(\x04\x12\x14\n\x0csource_bytes\x18\x07 \x01(\x04\x12\x1a\n\x12total_source_bytes\x18\x08 \x01(\x04\x12\x36\n\x08\x63hecksum\x18\t \x01(\x0b\x32$.flashload.coordinator.v1.KVChecksum\x12=\n\x0fremote_checksum\x18\n \x01(\x0b\x32$.flashload.coordinator.v1.KVChecksum\x12\r\n\x05\x65rror\x18\x0b \x01(\t\x12\x16\n\x0e\x63hunks_running\x18\x0c \x01(\r\"\x91\x01\n\x14GetJobStatusResponse\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12\r\n\x05state\x18\x02 \x01(\t\x12\x35\n\x06tables\x18\x03 \x03(\x0b\x32%.flashload.coordinator.v1.TableStatus\x12\r\n\x05\x65rror\x18\x04 \x01(\t\x12\x14\n\x0cschema_state\x18\x05 \x01(\t*J\n\x08TaskKind\x12\x19\n\x15TASK_KIND_UNSPECIFIED\x10\x00\x12\n\n\x06SCHEMA\x10\x01\x12\t\n\x05\x43HUNK\x10\x02\x12\x0c\n\x08\x46INALIZE\x10\x03\x32\x92\x05\n\x0b\x43oordinator\x12l\n\x0bRegisterJob\x12,.flashload.coordinator.v1.RegisterJobRequest\x1a-.flashload.coordinator.v1.RegisterJobResponse\"\x00\x12\x66\n\tLeaseTask\x12*.flashload.coordinator.v1.LeaseTaskRequest\x1a+.flashload.coordinator.v1.LeaseTaskResponse\"\x00\x12\x66\n\tHeartbeat\x12*.flashload.coordinator.v1.HeartbeatRequest\x1a+.flashload.coordinator.v1.HeartbeatResponse\"\x00\x12o\n\x0c\x43ompleteTask\x12-.flashload.coordinator.v1.CompleteTaskRequest\x1a..flashload.coordinator.v1.CompleteTaskResponse\"\x00\x12\x63\n\x08\x46\x61ilTask\x12).flashload.coordinator.v1.FailTaskRequest\x1a*.flashload.coordinator.v1.FailTaskResponse\"\x00\x12o\n\x0cGetJobStatus\x12-.flashload.coordinator.v1.GetJobStatusRequest\x1a..flashload.coordinator.v1.GetJobStatusResponse\"\x00\x62\x06proto3')
+DESCRIPTOR = _descriptor_pool.Default().AddSerializedFile(b'\n\x11\x63oordinator.proto\x12\x18\x66lashload.coordinator.v1\":\n\nKVChecksum\x12\x10\n\x08\x63hecksum\x18\x01 \x01(\x06\x12\x0b\n\x03kvs\x18\x02 \x01(\x04\x12\r\n\x05\x62ytes\x18\x03 \x01(\x04\"\xdc\x01\n\tChunkPlan\x12\x0c\n\x04path\x18\x01 \x01(\t\x12\x0e\n\x06offset\x18\x02 \x01(\x03\x12\x12\n\nend_offset\x18\x03 \x01(\x03\x12\x16\n\x0eprev_rowid_max\x18\x04 \x01(\x03\x12\x11\n\trowid_max\x18\x05 \x01(\x03\x12\x11\n\tengine_id\x18\x06 \x01(\x05\x12\x11\n\tfile_type\x18\x07 \x01(\t\x12\x13\n\x0b\x63ompression\x18\x08 \x01(\t\x12\x11\n\tfile_size\x18\t \x01(\x03\x12\x0f\n\x07\x63olumns\x18\n \x03(\t\x12\x13\n\x0bsource_json\x18\x0b \x01(\t\"\x98\x01\n\tTablePlan\x12\n\n\x02\x64\x62\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\x13\n\x0bschema_file\x18\x03 \x01(\t\x12\x12\n\nschema_sql\x18\x04 \x01(\t\x12\x33\n\x06\x63hunks\x18\x05 \x03(\x0b\x32#.flashload.coordinator.v1.ChunkPlan\x12\x13\n\x0btotal_bytes\x18\x06 \x01(\x03\"E\n\x0c\x44\x61tabasePlan\x12\x0c\n\x04name\x18\x01 \x01(\t\x12\x13\n\x0bschema_file\x18\x02 \x01(\t\x12\x12\n\nschema_sql\x18\x03 \x01(\t\"\xa4\x01\n\x07JobPlan\x12\x12\n\nsource_dir\x18\x01 \x01(\t\x12\x39\n\tdatabases\x18\x02 \x03(\x0b\x32&.flashload.coordinator.v1.DatabasePlan\x12\x33\n\x06tables\x18\x03 \x03(\x0b\x32#.flashload.coordinator.v1.TablePlan\x12\x15\n\rsettings_json\x18\x04 \x01(\t\"h\n\x12RegisterJobRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12/\n\x04plan\x18\x02 \x01(\x0b\x32!.flashload.coordinator.v1.JobPlan\x12\x11\n\tworker_id\x18\x03 \x01(\t\"g\n\x13RegisterJobResponse\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12\x0f\n\x07\x63reated\x18\x02 \x01(\x08\x12/\n\x04plan\x18\x03 \x01(\x0b\x32!.flashload.coordinator.v1.JobPlan\"\xa3\x02\n\x04Task\x12\x0f\n\x07task_id\x18\x01 \x01(\t\x12\x30\n\x04kind\x18\x02 \x01(\x0e\x32\".flashload.coordinator.v1.TaskKind\x12\x13\n\x0btable_index\x18\x03 \x01(\x05\x12\x13\n\x0b\x63hunk_index\x18\x04 \x01(\x05\x12\x10\n\x08lease_id\x18\x05 \x01(\x04\x12\x14\n\x0clease_ttl_ms\x18\x06 \x01(\r\x12?\n\x11\x65xpected_checksum\x18\x07 \x01(\x0b\x32$.flashload.coordinator.v1.KVChecksum\x12\x12\n\nmax_row_id\x18\x08 \x01(\x03\x12\x0f\n\x07\x61ttempt\x18\t \x01(\r\x12\x12\n\nengine_ids\x18\n \x03(\x05\x12\x0c\n\x04rows\x18\x0b \x01(\x04\"5\n\x10LeaseTaskRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12\x11\n\tworker_id\x18\x02 \x01(\t\"\x91\x01\n\x11LeaseTaskResponse\x12.\n\x04task\x18\x01 \x01(\x0b\x32\x1e.flashload.coordinator.v1.TaskH\x00\x12\x18\n\x0eretry_after_ms\x18\x02 \x01(\rH\x00\x12\x12\n\x08job_done\x18\x03 \x01(\x08H\x00\x12\x14\n\njob_failed\x18\x04 \x01(\tH\x00\x42\x08\n\x06result\"H\n\x10HeartbeatRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12\x11\n\tworker_id\x18\x02 \x01(\t\x12\x11\n\tlease_ids\x18\x03 \x03(\x04\"+\n\x11HeartbeatResponse\x12\x16\n\x0elost_lease_ids\x18\x01 \x03(\x04\"\x9e\x02\n\x13\x43ompleteTaskRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12\x11\n\tworker_id\x18\x02 \x01(\t\x12\x0f\n\x07task_id\x18\x03 \x01(\t\x12\x10\n\x08lease_id\x18\x04 \x01(\x04\x12\x36\n\x08\x63hecksum\x18\x05 \x01(\x0b\x32$.flashload.coordinator.v1.KVChecksum\x12\x0c\n\x04rows\x18\x06 \x01(\x04\x12\x14\n\x0csource_bytes\x18\x07 \x01(\x04\x12\x12\n\nmax_row_id\x18\x08 \x01(\x03\x12=\n\x0fremote_checksum\x18\t \x01(\x0b\x32$.flashload.coordinator.v1.KVChecksum\x12\x12\n\nunverified\x18\n \x01(\x08\"7\n\x14\x43ompleteTaskResponse\x12\x10\n\x08\x61\x63\x63\x65pted\x18\x01 \x01(\x08\x12\r\n\x05\x65rror\x18\x02 \x01(\t\"u\n\x0f\x46\x61ilTaskRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12\x11\n\tworker_id\x18\x02 \x01(\t\x12\x0f\n\x07task_id\x18\x03 \x01(\t\x12\x10\n\x08lease_id\x18\x04 \x01(\x04\x12\r\n\x05\x65rror\x18\x05 \x01(\t\x12\r\n\x05\x66\x61tal\x18\x06 \x01(\x08\"&\n\x10\x46\x61ilTaskResponse\x12\x12\n\njob_failed\x18\x01 \x01(\x08\"%\n\x13GetJobStatusRequest\x12\x0e\n\x06job_id\x18\x01 \x01(\t\"\xe8\x02\n\x0bTableStatus\x12\n\n\x02\x64\x62\x18\x01 \x01(\t\x12\x0c\n\x04name\x18\x02 \x01(\t\x12\r\n\x05state\x18\x03 \x01(\t\x12\x14\n\x0c\x63hunks_total\x18\x04 \x01(\r\x12\x13\n\x0b\x63hunks_done\x18\x05 \x01(\r\x12\x0c\n\x04rows\x18\x06 \x01(\x04\x12\x14\n\x0csource_bytes\x18\x07 \x01(\x04\x12\x1a\n\x12total_source_bytes\x18\x08 \x01(\x04\x12\x36\n\x08\x63hecksum\x18\t \x01(\x0b\x32$.flashload.coordinator.v1.KVChecksum\x12=\n\x0fremote_checksum\x18\n \x01(\x0b\x32$.flashload.coordinator.v1.KVChecksum\x12\r\n\x05\x65rror\x18\x0b \x01(\t\x12\x16\n\x0e\x63hunks_running\x18\x0c \x01(\r\x12\x12\n\nstarted_at\x18\r \x01(\x01\x12\x13\n\x0b\x66inished_at\x18\x0e \x01(\x01\"\x91\x01\n\x14GetJobStatusResponse\x12\x0e\n\x06job_id\x18\x01 \x01(\t\x12\r\n\x05state\x18\x02 \x01(\t\x12\x35\n\x06tables\x18\x03 \x03(\x0b\x32%.flashload.coordinator.v1.TableStatus\x12\r\n\x05\x65rror\x18\x04 \x01(\t\x12\x14\n\x0cschema_state\x18\x05 \x01(\t\"\x14\n\x12GetCapacityRequest\"c\n\x13GetCapacityResponse\x12\x17\n\x0f\x61vailable_bytes\x18\x01 \x01(\x04\x12\x16\n\x0e\x63\x61pacity_bytes\x18\x02 \x01(\x04\x12\x1b\n\x13min_available_ratio\x18\x03 \x01(\x01*J\n\x08TaskKind\x12\x19\n\x15TASK_KIND_UNSPECIFIED\x10\x00\x12\n\n\x06SCHEMA\x10\x01\x12\t\n\x05\x43HUNK\x10\x02\x12\x0c\n\x08\x46INALIZE\x10\x03\x32\x80\x06\n\x0b\x43oordinator\x12l\n\x0bRegisterJob\x12,.flashload.coordinator.v1.RegisterJobRequest\x1a-.flashload.coordinator.v1.RegisterJobResponse\"\x00\x12\x66\n\tLeaseTask\x12*.flashload.coordinator.v1.LeaseTaskRequest\x1a+.flashload.coordinator.v1.LeaseTaskResponse\"\x00\x12\x66\n\tHeartbeat\x12*.flashload.coordinator.v1.HeartbeatRequest\x1a+.flashload.coordinator.v1.HeartbeatResponse\"\x00\x12o\n\x0c\x43ompleteTask\x12-.flashload.coordinator.v1.CompleteTaskRequest\x1a..flashload.coordinator.v1.CompleteTaskResponse\"\x00\x12\x63\n\x08\x46\x61ilTask\x12).flashload.coordinator.v1.FailTaskRequest\x1a*.flashload.coordinator.v1.FailTaskResponse\"\x00\x12o\n\x0cGetJobStatus\x12-.flashload.coordinator.v1.GetJobStatusRequest\x1a..flashload.coordinator.v1.GetJobStatusResponse\"\x00\x12l\n\x0bGetCapacity\x12,.flashload.coordinator.v1.GetCapacityRequest\x1a-.flashload.coordinator.v1.GetCapacityResponse\"\x00\x62\x06proto3')
 
 _globals = globals()
 _builder.BuildMessageAndEnumDescriptors(DESCRIPTOR, _globals)
 _builder.BuildTopDescriptorsAndMessages(DESCRIPTOR, 'coordinator_pb2', _globals)
 if not _descriptor._USE_C_DESCRIPTORS:
   DESCRIPTOR._loaded_options = None
-  _globals['_TASKKIND']._serialized_start=2523
-  _globals['_TASKKIND']._serialized_end=2597
+  _globals['_TASKKIND']._serialized_start=2728
+  _globals['_TASKKIND']._serialized_end=2802
   _globals['_KVCHECKSUM']._serialized_start=47
   _globals['_KVCHECKSUM']._serialized_end=105
   _globals['_CHUNKPLAN']._serialized_start=108
-  _globals['_CHUNKPLAN']._serialized_end=307
-  _globals['_TABLEPLAN']._serialized_start=310
-  _globals['_TABLEPLAN']._serialized_end=462
-  _globals['_DATABASEPLAN']._serialized_start=464
-  _globals['_DATABASEPLAN']._serialized_end=533
-  _globals['_JOBPLAN']._serialized_start=536
-  _globals['_JOBPLAN']._serialized_end=700
-  _globals['_REGISTERJOBREQUEST']._serialized_start=702
-  _globals['_REGISTERJOBREQUEST']._serialized_end=806
-  _globals['_REGISTERJOBRESPONSE']._serialized_start=808
-  _globals['_REGISTERJOBRESPONSE']._serialized_end=911
-  _globals['_TASK']._serialized_start=914
-  _globals['_TASK']._serialized_end=1205
-  _globals['_LEASETASKREQUEST']._serialized_start=1207
-  _globals['_LEASETASKREQUEST']._serialized_end=1260
-  _globals['_LEASETASKRESPONSE']._serialized_start=1263
-  _globals['_LEASETASKRESPONSE']._serialized_end=1408
-  _globals['_HEARTBEATREQUEST']._serialized_start=1410
-  _globals['_HEARTBEATREQUEST']._serialized_end=1482
-  _globals['_HEARTBEATRESPONSE']._serialized_start=1484
-  _globals['_HEARTBEATRESPONSE']._serialized_end=1527
-  _globals['_COMPLETETASKREQUEST']._serialized_start=1530
-  _globals['_COMPLETETASKREQUEST']._serialized_end=1796
-  _globals['_COMPLETETASKRESPONSE']._serialized_start=1798
-  _globals['_COMPLETETASKRESPONSE']._serialized_end=1853
-  _globals['_FAILTASKREQUEST']._serialized_start=1855
-  _globals['_FAILTASKREQUEST']._serialized_end=1972
-  _globals['_FAILTASKRESPONSE']._serialized_start=1974
-  _globals['_FAILTASKRESPONSE']._serialized_end=2012
-  _globals['_GETJOBSTATUSREQUEST']._serialized_start=2014
-  _globals['_GETJOBSTATUSREQUEST']._serialized_end=2051
-  _globals['_TABLESTATUS']._serialized_start=2054
-  _globals['_TABLESTATUS']._serialized_end=2373
-  _globals['_GETJOBSTATUSRESPONSE']._serialized_start=2376
-  _globals['_GETJOBSTATUSRESPONSE']._serialized_end=2521
-  _globals['_COORDINATOR']._serialized_start=2600
-  _globals['_COORDINATOR']._serialized_end=3258
+  _globals['_CHUNKPLAN']._serialized_end=328
+  _globals['_TABLEPLAN']._serialized_start=331
+  _globals['_TABLEPLAN']._serialized_end=483
+  _globals['_DATABASEPLAN']._serialized_start=485
+  _globals['_DATABASEPLAN']._serialized_end=554
+  _globals['_JOBPLAN']._serialized_start=557
+  _globals['_JOBPLAN']._serialized_end=721
+  _globals['_REGISTERJOBREQUEST']._serialized_start=723
+  _globals['_REGISTERJOBREQUEST']._serialized_end=827
+  _globals['_REGISTERJOBRESPONSE']._serialized_start=829
+  _globals['_REGISTERJOBRESPONSE']._serialized_end=932
+  _globals['_TASK']._serialized_start=935
+  _globals['_TASK']._serialized_end=1226
+  _globals['_LEASETASKREQUEST']._serialized_start=1228
+  _globals['_LEASETASKREQUEST']._serialized_end=1281
+  _globals['_LEASETASKRESPONSE']._serialized_start=1284
+  _globals['_LEASETASKRESPONSE']._serialized_end=1429
+  _globals['_HEARTBEATREQUEST']._serialized_start=1431
+  _globals['_HEARTBEATREQUEST']._serialized_end=1503
+  _globals['_HEARTBEATRESPONSE']._serialized_start=1505
+  _globals['_HEARTBEATRESPONSE']._serialized_end=1548
+  _globals['_COMPLETETASKREQUEST']._serialized_start=1551
+  _globals['_COMPLETETASKREQUEST']._serialized_end=1837
+  _globals['_COMPLETETASKRESPONSE']._serialized_start=1839
+  _globals['_COMPLETETASKRESPONSE']._serialized_end=1894
+  _globals['_FAILTASKREQUEST']._serialized_start=1896
+  _globals['_FAILTASKREQUEST']._serialized_end=2013
+  _globals['_FAILTASKRESPONSE']._serialized_start=2015
+  _globals['_FAILTASKRESPONSE']._serialized_end=2053
+  _globals['_GETJOBSTATUSREQUEST']._serialized_start=2055
+  _globals['_GETJOBSTATUSREQUEST']._serialized_end=2092
+  _globals['_TABLESTATUS']._serialized_start=2095
+  _globals['_TABLESTATUS']._serialized_end=2455
+  _globals['_GETJOBSTATUSRESPONSE']._serialized_start=2458
+  _globals['_GETJOBSTATUSRESPONSE']._serialized_end=2603
+  _globals['_GETCAPACITYREQUEST']._serialized_start=2605
+  _globals['_GETCAPACITYREQUEST']._serialized_end=2625
+  _globals['_GETCAPACITYRESPONSE']._serialized_start=2627
+  _globals['_GETCAPACITYRESPONSE']._serialized_end=2726
+  _globals['_COORDINATOR']._serialized_start=2805
+  _globals['_COORDINATOR']._serialized_end=3573
 # @@protoc_insertion_point(module_scope)

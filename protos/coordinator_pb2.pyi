@@ -29,7 +29,7 @@ class KVChecksum(_message.Message):
     def __init__(self, checksum: _Optional[int] = ..., kvs: _Optional[int] = ..., bytes: _Optional[int] = ...) -> None: ...
 
 class ChunkPlan(_message.Message):
-    __slots__ = ("path", "offset", "end_offset", "prev_rowid_max", "rowid_max", "engine_id", "file_type", "compression", "file_size", "columns")
+    __slots__ = ("path", "offset", "end_offset", "prev_rowid_max", "rowid_max", "engine_id", "file_type", "compression", "file_size", "columns", "source_json")
     PATH_FIELD_NUMBER: _ClassVar[int]
     OFFSET_FIELD_NUMBER: _ClassVar[int]
     END_OFFSET_FIELD_NUMBER: _ClassVar[int]
@@ -40,6 +40,7 @@ class ChunkPlan(_message.Message):
     COMPRESSION_FIELD_NUMBER: _ClassVar[int]
     FILE_SIZE_FIELD_NUMBER: _ClassVar[int]
     COLUMNS_FIELD_NUMBER: _ClassVar[int]
+    SOURCE_JSON_FIELD_NUMBER: _ClassVar[int]
     path: str
     offset: int
     end_offset: int
@@ -50,7 +51,8 @@ class ChunkPlan(_message.Message):
     compression: str
     file_size: int
     columns: _containers.RepeatedScalarFieldContainer[str]
-    def __init__(self, path: _Optional[str] = ..., offset: _Optional[int] = ..., end_offset: _Optional[int] = ..., prev_rowid_max: _Optional[int] = ..., rowid_max: _Optional[int] = ..., engine_id: _Optional[int] = ..., file_type: _Optional[str] = ..., compression: _Optional[str] = ..., file_size: _Optional[int] = ..., columns: _Optional[_Iterable[str]] = ...) -> None: ...
+    source_json: str
+    def __init__(self, path: _Optional[str] = ..., offset: _Optional[int] = ..., end_offset: _Optional[int] = ..., prev_rowid_max: _Optional[int] = ..., rowid_max: _Optional[int] = ..., engine_id: _Optional[int] = ..., file_type: _Optional[str] = ..., compression: _Optional[str] = ..., file_size: _Optional[int] = ..., columns: _Optional[_Iterable[str]] = ..., source_json: _Optional[str] = ...) -> None: ...
 
 class TablePlan(_message.Message):
     __slots__ = ("db", "name", "schema_file", "schema_sql", "chunks", "total_bytes")
@@ -173,7 +175,7 @@ class HeartbeatResponse(_message.Message):
     def __init__(self, lost_lease_ids: _Optional[_Iterable[int]] = ...) -> None: ...
 
 class CompleteTaskRequest(_message.Message):
-    __slots__ = ("job_id", "worker_id", "task_id", "lease_id", "checksum", "rows", "source_bytes", "max_row_id", "remote_checksum")
+    __slots__ = ("job_id", "worker_id", "task_id", "lease_id", "checksum", "rows", "source_bytes", "max_row_id", "remote_checksum", "unverified")
     JOB_ID_FIELD_NUMBER: _ClassVar[int]
     WORKER_ID_FIELD_NUMBER: _ClassVar[int]
     TASK_ID_FIELD_NUMBER: _ClassVar[int]
@@ -183,6 +185,7 @@ class CompleteTaskRequest(_message.Message):
     SOURCE_BYTES_FIELD_NUMBER: _ClassVar[int]
     MAX_ROW_ID_FIELD_NUMBER: _ClassVar[int]
     REMOTE_CHECKSUM_FIELD_NUMBER: _ClassVar[int]
+    UNVERIFIED_FIELD_NUMBER: _ClassVar[int]
     job_id: str
     worker_id: str
     task_id: str
@@ -192,7 +195,8 @@ class CompleteTaskRequest(_message.Message):
     source_bytes: int
     max_row_id: int
     remote_checksum: KVChecksum
-    def __init__(self, job_id: _Optional[str] = ..., worker_id: _Optional[str] = ..., task_id: _Optional[str] = ..., lease_id: _Optional[int] = ..., checksum: _Optional[_Union[KVChecksum, _Mapping]] = ..., rows: _Optional[int] = ..., source_bytes: _Optional[int] = ..., max_row_id: _Optional[int] = ..., remote_checksum: _Optional[_Union[KVChecksum, _Mapping]] = ...) -> None: ...
+    unverified: bool
+    def __init__(self, job_id: _Optional[str] = ..., worker_id: _Optional[str] = ..., task_id: _Optional[str] = ..., lease_id: _Optional[int] = ..., checksum: _Optional[_Union[KVChecksum, _Mapping]] = ..., rows: _Optional[int] = ..., source_bytes: _Optional[int] = ..., max_row_id: _Optional[int] = ..., remote_checksum: _Optional[_Union[KVChecksum, _Mapping]] = ..., unverified: _Optional[bool] = ...) -> None: ...
 
 class CompleteTaskResponse(_message.Message):
     __slots__ = ("accepted", "error")
@@ -231,7 +235,7 @@ class GetJobStatusRequest(_message.Message):
     def __init__(self, job_id: _Optional[str] = ...) -> None: ...
 
 class TableStatus(_message.Message):
-    __slots__ = ("db", "name", "state", "chunks_total", "chunks_done", "rows", "source_bytes", "total_source_bytes", "checksum", "remote_checksum", "error", "chunks_running")
+    __slots__ = ("db", "name", "state", "chunks_total", "chunks_done", "rows", "source_bytes", "total_source_bytes", "checksum", "remote_checksum", "error", "chunks_running", "started_at", "finished_at")
     DB_FIELD_NUMBER: _ClassVar[int]
     NAME_FIELD_NUMBER: _ClassVar[int]
     STATE_FIELD_NUMBER: _ClassVar[int]
@@ -244,6 +248,8 @@ class TableStatus(_message.Message):
     REMOTE_CHECKSUM_FIELD_NUMBER: _ClassVar[int]
     ERROR_FIELD_NUMBER: _ClassVar[int]
     CHUNKS_RUNNING_FIELD_NUMBER: _ClassVar[int]
+    STARTED_AT_FIELD_NUMBER: _ClassVar[int]
+    FINISHED_AT_FIELD_NUMBER: _ClassVar[int]
     db: str
     name: str
     state: str
@@ -256,7 +262,9 @@ class TableStatus(_message.Message):
     remote_checksum: KVChecksum
     error: str
     chunks_running: int
-    def __init__(self, db: _Optional[str] = ..., name: _Optional[str] = ..., state: _Optional[str] = ..., chunks_total: _Optional[int] = ..., chunks_done: _Optional[int] = ..., rows: _Optional[int] = ..., source_bytes: _Optional[int] = ..., total_source_bytes: _Optional[int] = ..., checksum: _Optional[_Union[KVChecksum, _Mapping]] = ..., remote_checksum: _Optional[_Union[KVChecksum, _Mapping]] = ..., error: _Optional[str] = ..., chunks_running: _Optional[int] = ...) -> None: ...
+    started_at: float
+    finished_at: float
+    def __init__(self, db: _Optional[str] = ..., name: _Optional[str] = ..., state: _Optional[str] = ..., chunks_total: _Optional[int] = ..., chunks_done: _Optional[int] = ..., rows: _Optional[int] = ..., source_bytes: _Optional[int] = ..., total_source_bytes: _Optional[int] = ..., checksum: _Optional[_Union[KVChecksum, _Mapping]] = ..., remote_checksum: _Optional[_Union[KVChecksum, _Mapping]] = ..., error: _Optional[str] = ..., chunks_running: _Optional[int] = ..., started_at: _Optional[float] = ..., finished_at: _Optional[float] = ...) -> None: ...
 
 class GetJobStatusResponse(_message.Message):
     __slots__ = ("job_id", "state", "tables", "error", "schema_state")
@@ -271,3 +279,17 @@ class GetJobStatusResponse(_message.Message):
     error: str
     schema_state: str
     def __init__(self, job_id: _Optional[str] = ..., state: _Optional[str] = ..., tables: _Optional[_Iterable[_Union[TableStatus, _Mapping]]] = ..., error: _Optional[str] = ..., schema_state: _Optional[str] = ...) -> None: ...
+
+class GetCapacityRequest(_message.Message):
+    __slots__ = ()
+    def __init__(self) -> None: ...
+
+class GetCapacityResponse(_message.Message):
+    __slots__ = ("available_bytes", "capacity_bytes", "min_available_ratio")
+    AVAILABLE_BYTES_FIELD_NUMBER: _ClassVar[int]
+    CAPACITY_BYTES_FIELD_NUMBER: _ClassVar[int]
+    MIN_AVAILABLE_RATIO_FIELD_NUMBER: _ClassVar[int]
+    available_bytes: int
+    capacity_bytes: int
+    min_available_ratio: float
+    def __init__(self, available_bytes: _Optional[int] = ..., capacity_bytes: _Optional[int] = ..., min_available_ratio: _Optional[float] = ...) -> None: ...

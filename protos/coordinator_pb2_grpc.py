@@ -64,6 +64,11 @@ class CoordinatorStub:
                 request_serializer=coordinator__pb2.GetJobStatusRequest.SerializeToString,
                 response_deserializer=coordinator__pb2.GetJobStatusResponse.FromString,
                 _registered_method=True)
+        self.GetCapacity = channel.unary_unary(
+                '/flashload.coordinator.v1.Coordinator/GetCapacity',
+                request_serializer=coordinator__pb2.GetCapacityRequest.SerializeToString,
+                response_deserializer=coordinator__pb2.GetCapacityResponse.FromString,
+                _registered_method=True)
 
 
 class CoordinatorServicer:
@@ -105,6 +110,13 @@ class CoordinatorServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def GetCapacity(self, request, context):
+        """Free space of the importer's data dir, for the encoder's precheck.
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_CoordinatorServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -137,6 +149,11 @@ def add_CoordinatorServicer_to_server(servicer, server):
                     servicer.GetJobStatus,
                     request_deserializer=coordinator__pb2.GetJobStatusRequest.FromString,
                     response_serializer=coordinator__pb2.GetJobStatusResponse.SerializeToString,
+            ),
+            'GetCapacity': grpc.unary_unary_rpc_method_handler(
+                    servicer.GetCapacity,
+                    request_deserializer=coordinator__pb2.GetCapacityRequest.FromString,
+                    response_serializer=coordinator__pb2.GetCapacityResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -301,6 +318,33 @@ class Coordinator:
             '/flashload.coordinator.v1.Coordinator/GetJobStatus',
             coordinator__pb2.GetJobStatusRequest.SerializeToString,
             coordinator__pb2.GetJobStatusResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def GetCapacity(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/flashload.coordinator.v1.Coordinator/GetCapacity',
+            coordinator__pb2.GetCapacityRequest.SerializeToString,
+            coordinator__pb2.GetCapacityResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -280,3 +280,62 @@ def test_status_states_progress_pending_writing_importing(tmp_path: Path) -> Non
     assert c.status("job").tables[0].state is TableState.WRITING
     c.complete("job", t.task_id, "w1", checksum=CK[0])
     assert c.status("job").tables[0].state is TableState.IMPORTING
+
+
+def test_unverified_finalize_is_accepted_without_comparing_and_reported_imported(
+    tmp_path: Path,
+) -> None:
+    c = make(tmp_path, Clock())
+    c.register("job", plan((1,)), "w1")
+    run_schema(c)
+    t = task_of(lease(c))
+    c.complete("job", t.task_id, "w1", checksum=CK[0])
+    fin = task_of(lease(c))
+    assert c.complete("job", fin.task_id, "w1", unverified=True) == (True, "")
+    status = c.status("job")
+    assert status.tables[0].state is TableState.IMPORTED
+    assert lease(c).done and c.status("job").state is JobState.DONE
+    # The verdict survives a restart.
+    assert make(tmp_path, Clock()).status("job").tables[0].state is TableState.IMPORTED
+
+
+def test_table_times_span_first_lease_to_finalize_completion_and_persist(tmp_path: Path) -> None:
+    clock = Clock()
+    c = make(tmp_path, clock)
+    c.register("job", plan((2,)), "w1")
+    run_schema(c)
+    assert c.status("job").tables[0].started == 0.0
+    start = clock.now
+    a = task_of(lease(c))
+    clock.now += 5
+    b = task_of(lease(c, "w2"))
+    c.complete("job", a.task_id, "w1", checksum=CK[0])
+    c.complete("job", b.task_id, "w2", checksum=CK[1])
+    clock.now += 7
+    fin = task_of(lease(c))
+    assert c.status("job").tables[0].finished == 0.0
+    clock.now += 3
+    c.complete("job", fin.task_id, "w1", remote=CK[0].merge(CK[1]))
+    summary = make(tmp_path, clock).status("job").tables[0]
+    assert (summary.started, summary.finished) == (start, start + 15)
+
+
+def test_meta_db_from_before_the_time_columns_is_upgraded(tmp_path: Path) -> None:
+    meta = MetaDB(tmp_path)
+    with meta.transaction() as cur:
+        cur.execute(
+            "CREATE TABLE tasks (job_id TEXT NOT NULL, seq INTEGER NOT NULL, task_id TEXT NOT NULL,"
+            " kind INTEGER NOT NULL, table_index INTEGER NOT NULL, chunk_index INTEGER NOT NULL,"
+            " state TEXT NOT NULL, worker TEXT NOT NULL, lease_id INTEGER NOT NULL,"
+            " lease_expiry REAL NOT NULL, handouts INTEGER NOT NULL, failures INTEGER NOT NULL,"
+            " last_error TEXT NOT NULL, has_result INTEGER NOT NULL, checksum INTEGER NOT NULL,"
+            " kvs INTEGER NOT NULL, bytes INTEGER NOT NULL, rows INTEGER NOT NULL,"
+            " source_bytes INTEGER NOT NULL, max_row_id INTEGER NOT NULL,"
+            " has_remote INTEGER NOT NULL, remote_checksum INTEGER NOT NULL,"
+            " remote_kvs INTEGER NOT NULL, remote_bytes INTEGER NOT NULL,"
+            " PRIMARY KEY (job_id, task_id))"
+        )
+    c = Coordinator(JobStore(meta), lease_ttl_s=10, max_task_retries=1, clock=Clock())
+    c.register("job", plan((1,)), "w1")
+    run_schema(c)
+    assert task_of(lease(c)).kind is TaskKind.CHUNK

@@ -148,3 +148,28 @@ def test_job_survives_an_importer_restart(start_server: StartServer, tmp_path: P
     nxt = h2.coord.LeaseTask(cpb.LeaseTaskRequest(job_id="job-1", worker_id="b")).task
     assert nxt.task_id not in ("schema", chunk.task_id)
     assert not h2.coord.CompleteTask(req).accepted
+
+
+def test_capacity_reports_the_data_dirs_free_space_and_ratio(start_server: StartServer) -> None:
+    h = start_server(**{"import.min-available-ratio": 0.07})
+    resp = h.coord.GetCapacity(cpb.GetCapacityRequest())
+    assert 0 < resp.available_bytes <= resp.capacity_bytes
+    assert resp.min_available_ratio == pytest.approx(0.07)
+
+
+def test_unverified_completion_and_table_times_through_grpc(start_server: StartServer) -> None:
+    h = start_server()
+    h.coord.RegisterJob(cpb.RegisterJobRequest(job_id="job-1", plan=job_plan(False), worker_id="a"))
+    while True:
+        task = h.coord.LeaseTask(cpb.LeaseTaskRequest(job_id="job-1", worker_id="a")).task
+        req = cpb.CompleteTaskRequest(job_id="job-1", worker_id="a", task_id=task.task_id)
+        if task.kind == cpb.CHUNK:
+            req.checksum.CopyFrom(ck(1, 1, 1))
+        elif task.kind == cpb.FINALIZE:
+            req.unverified = True
+        assert h.coord.CompleteTask(req).accepted
+        if task.kind == cpb.FINALIZE:
+            break
+    table = h.coord.GetJobStatus(cpb.GetJobStatusRequest(job_id="job-1")).tables[0]
+    assert table.state == "imported"
+    assert 0 < table.started_at <= table.finished_at
