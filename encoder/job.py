@@ -44,11 +44,13 @@ from encoder.precheck import (
 )
 from encoder.progress import ProgressView
 from encoder.retry import retry
+from encoder.schematask import plan_engines
 from encoder.settings import JobSettings
 from encoder.source import SourceError
 from encoder.summary import EXIT_FAILED, EXIT_OK, summarize
 from encoder.tidbsql import TidbSQL
 from encoder.tidbstatus import TidbStatus
+from protos import coordinator_pb2 as cpb
 from tidbkv import mysqltypes as m
 
 log = structlog.get_logger("encoder.job")
@@ -192,6 +194,7 @@ def run_job(
         out.write(summary.render() + "\n")
         out.flush()
         if final.state == "failed":
+            _cleanup_failed(kv, plan, final)
             err.write(f"encoder: import failed: {final.error}\n")
         elif final.state != "done":
             reason = "; ".join(crashes) or "workers stopped before the job finished"
@@ -235,6 +238,23 @@ def _drive(pool: WorkerPool, coord: CoordinatorClient, view: ProgressView) -> li
     finally:
         pool.terminate()
     return crashes
+
+
+def _cleanup_failed(
+    kv: ImportKVClient, plan: cpb.JobPlan, status: cpb.GetJobStatusResponse
+) -> None:
+    """Deletes the engines of a failed job's unfinished tables: a failed job never resumes
+    (fixing the dump makes a new job), and open engines count against the importer's
+    ``max-open-engines``. Best effort; the next job's SCHEMA task cleans up again."""
+    finished = {(t.db, t.name) for t in status.tables if t.state in ("verified", "imported")}
+    for table in plan.tables:
+        if (table.db, table.name) in finished:
+            continue
+        for uid in plan_engines(table):
+            try:
+                retry(lambda u=uid: kv.cleanup(u), what="clean up engine", limit_s=30.0)  # type: ignore[misc]
+            except RemoteError as exc:
+                log.warning("engine cleanup failed", uuid=str(uid), error=str(exc))
 
 
 def _guard(name: str, fn: Callable[[], Check]) -> Check:

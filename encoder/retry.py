@@ -29,6 +29,8 @@ BACKOFF_FACTOR = 2.0
 BACKOFF_CAP_S = 5.0
 # How long a server may stay unreachable (or an engine busy) before the request fails.
 OUTAGE_LIMIT_S = 900.0
+# Retries are logged as warnings (visible on a terminal) once a request waited this long.
+WARN_AFTER_S = 20.0
 
 
 def is_retryable(exc: BaseException) -> bool:
@@ -73,5 +75,6 @@ def retry(
             if not is_retryable(exc) or clock() - started >= limit_s:
                 raise
             wait = waits.next()
-            log.info("retrying", what=what, attempt=waits.attempt, wait=wait, error=str(exc))
+            emit = log.warning if clock() - started >= WARN_AFTER_S else log.info
+            emit("retrying", what=what, attempt=waits.attempt, wait=wait, error=str(exc))
             sleep(wait)

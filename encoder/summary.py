@@ -137,8 +137,6 @@ class Summary:
             f" in {human_seconds(self.elapsed)} ({rate:.1f} MB/s):"
             f" {verified}/{len(self.tables)} verified, job {self.state}"
         )
-        if self.error:
-            out.append(f"error: {self.error}")
         return "\n".join(out)
 
 
