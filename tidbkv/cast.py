@@ -334,12 +334,12 @@ class ColumnCaster:
                 raise self._err(v, CastError.OUT_OF_RANGE)
             r = round_decimal(Decimal(0), frac)
         limit = Decimal(10) ** (prec - frac)
-        if abs(r) >= limit:
+        if r.copy_abs() >= limit:
             if self.mode.strict:
                 raise self._err(v, CastError.OUT_OF_RANGE, f"decimal({prec},{frac})")
             r = round_decimal((limit - Decimal(1).scaleb(-frac)).copy_sign(r), frac)
         if r == 0:
-            r = abs(r)
+            r = r.copy_abs()
         return Datum(Kind.DECIMAL, r, "", prec, frac)
 
     # -- strings --------------------------------------------------------------------------

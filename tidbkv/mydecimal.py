@@ -55,7 +55,7 @@ def precision_and_frac(value: Decimal) -> tuple[int, int]:
     exp = value.as_tuple().exponent
     assert isinstance(exp, int)
     frac = max(0, -exp)
-    ip = int(abs(value))
+    ip = int(value.copy_abs())
     precision = (len(str(ip)) if ip else 0) + frac
     return (precision if precision else 1), frac
 

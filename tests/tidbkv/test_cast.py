@@ -262,3 +262,21 @@ def test_defaults_are_cast_to_the_column_type() -> None:
     )
     assert ts.value == Time(2020, 1, 1, 8, 0, 0, tp=m.TYPE_TIMESTAMP)
     assert origin_default_datum(_col(TINY, origin_default="7")) == Datum.int64(7)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "99999999999999999999999999999999999.999999999999999999999999999999",
+        "-99999999999999999999999999999999999.999999999999999999999999999999",
+        "12345678901234567890123456789012345.5",
+    ],
+)
+def test_decimal_65_30_takes_its_full_precision(text: str) -> None:
+    """Values wider than Python's default 28-digit context are not rounded before the range
+    check (found importing a MariaDB dump holding DECIMAL(65,30) extremes)."""
+    caster = ColumnCaster(_col(ft(m.TYPE_NEWDECIMAL, flen=65, decimal=30)))
+    d = caster(Decimal(text))
+    assert d.kind == Kind.DECIMAL and d.value == Decimal(text)
+    with pytest.raises(CastError):
+        caster(Decimal("1" + "0" * 35))

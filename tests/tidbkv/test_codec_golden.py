@@ -211,3 +211,7 @@ def test_json_text_round_trip_and_mysql_formatting() -> None:
         json_to_text(json_from_python([6.103515625e-05, 1e-07, 1e21, 2.0]))
         == "[0.00006103515625, 1e-7, 1e+21, 2.0]"
     )
+
+
+def test_precision_and_frac_of_values_wider_than_28_digits() -> None:
+    assert precision_and_frac(Decimal("9" * 35 + "." + "9" * 30)) == (65, 30)
