@@ -11,7 +11,7 @@ import datetime as dt
 import sqlite3
 import struct
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, InvalidOperation
 from typing import Any
 
 from tidbkv import mysqltypes as m
@@ -22,6 +22,10 @@ NUMERIC_COLLATION = "NUMERIC_TEXT"
 DURATION_COLLATION = "DURATION_TEXT"
 # MySQL's div_precision_increment.
 DIV_PRECISION_INCREMENT = 4
+
+
+# Decimal context wide enough for DECIMAL(65,30) (the default one holds 28 digits).
+_WIDE = Context(prec=100)
 
 
 @dataclass(frozen=True)
@@ -119,8 +123,11 @@ def float32_text(f: float) -> str:
     target = struct.pack("<f", f)
     for digits in range(1, 10):
         text = f"{f:.{digits}g}"
-        if struct.pack("<f", float(text)) == target:
-            return _plain(text)
+        try:
+            if struct.pack("<f", float(text)) == target:
+                return _plain(text)
+        except OverflowError:  # rounding near FLT_MAX went past it
+            continue
     return repr(f)
 
 
@@ -156,7 +163,7 @@ def to_wire(value: Any, out: OutType) -> Any:
         except InvalidOperation:
             return str(value)
         if out.scale >= 0:
-            d = d.quantize(Decimal(1).scaleb(-out.scale))
+            d = d.quantize(Decimal(1).scaleb(-out.scale), context=_WIDE)
         return format(d, "f")
     if tp == m.TYPE_FLOAT:
         return float32_text(float(value))

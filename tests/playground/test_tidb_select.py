@@ -184,3 +184,19 @@ def test_select_from_an_empty_table(cluster: Cluster, cur: pymysql.cursors.Curso
     assert cur.fetchone() == (0, None)
     cur.execute("SELECT * FROM empty_t")
     assert cur.fetchall() == ()
+
+
+def test_decimal_65_30_values_are_sent_with_every_digit() -> None:
+    from playground.tidb.sqlite_types import OutType, to_wire
+    from tidbkv import mysqltypes as m
+
+    text = "-" + "9" * 35 + "." + "9" * 30
+    assert to_wire(Decimal(text), OutType(m.TYPE_NEWDECIMAL, scale=30)) == text
+    assert to_wire(Decimal("1.5"), OutType(m.TYPE_NEWDECIMAL, scale=30)) == "1." + "5" + "0" * 29
+
+
+def test_float_values_next_to_float32_max_are_printed_shortest() -> None:
+    from playground.tidb.sqlite_types import float32_text
+
+    assert float32_text(-3.4028200183756568e38) == "-3.40282e+38"
+    assert float32_text(3.4028234663852886e38) == "3.4028235e+38"
