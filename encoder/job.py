@@ -158,7 +158,11 @@ def run_job(
             if resuming:
                 report.add(Check("target tables", True, f"resuming job {planned.job_id}"))
             else:
-                report.add(_guard("target tables", lambda: check_targets(tidb, planned)))
+                targets = _guard("target tables", lambda: check_targets(tidb, planned))
+                if not targets.ok and retry(coord.status, what="job status") is not None:
+                    # Another encoder created the job meanwhile and is filling the tables.
+                    targets = Check("target tables", True, f"joining job {planned.job_id}")
+                report.add(targets)
                 report.add(_guard("importer disk space", lambda: check_disk(coord, planned)))
             root = planned.plan.source_dir
             report.add(
