@@ -54,10 +54,14 @@ def encode_write_batch(pairs: Sequence[tuple[bytes, bytes]], commit_ts: int) -> 
         lk = len(key)
         lv = len(value)
         vk = v[lk] if lk < _SMALL else _varint(lk)
-        vv = v[lv] if lv < _SMALL else _varint(lv)
-        body = 2 + len(vk) + lk + len(vv) + lv
-        extend((b"\x12", v[body] if body < _SMALL else _varint(body), b"\x12", vk, key, b"\x1a"))
-        extend((vv, value))
+        if lv:
+            vv = v[lv] if lv < _SMALL else _varint(lv)
+            body = 2 + len(vk) + lk + len(vv) + lv
+            extend((b"\x12", v[body] if body < _SMALL else _varint(body), b"\x12", vk, key))
+            extend((b"\x1a", vv, value))
+        else:  # proto3 leaves an empty bytes field out
+            body = 1 + len(vk) + lk
+            extend((b"\x12", v[body] if body < _SMALL else _varint(body), b"\x12", vk, key))
     batch = b"".join(parts)
     return b"\x12" + _varint(len(batch)) + batch
 
