@@ -7,13 +7,14 @@ mydumper does: a ``{db}-schema-create.sql``, a ``{db}.{t}-schema.sql`` per table
 ``mixed_dump(root, db, rows)`` adds a table of many column types without a primary key.
 Deterministic for a given seed.
 
-Public API: ``sbtest_dump``, ``mixed_dump``, ``write_sql_rows``, ``SBTEST_SCHEMA``.
+Public API: ``sbtest_dump``, ``sbtest_rows``, ``mixed_dump``, ``write_sql_rows``,
+``SBTEST_SCHEMA``.
 """
 
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 HEADER = "/*!40101 SET NAMES binary*/;\n/*!40014 SET FOREIGN_KEY_CHECKS=0*/;\n\n"
@@ -44,15 +45,31 @@ MIXED_SCHEMA = """CREATE TABLE `{name}` (
 ROWS_PER_STATEMENT = 500
 
 
+# Distinct c / pad strings per table; rows pick from them (fast to generate, like sysbench's).
+STRING_POOL = 4096
+
+
 def _digits(rng: random.Random, n: int) -> str:
-    return "-".join(
-        "".join(rng.choice("0123456789") for _ in range(11)) for _ in range(max(1, n // 12))
-    )[:n]
+    groups = (f"{rng.getrandbits(40) % 10**11:011d}" for _ in range(n // 12 + 1))
+    return "-".join(groups)[:n]
 
 
-def sbtest_row(rng: random.Random, i: int, table_rows: int) -> str:
-    k = rng.randint(1, max(table_rows, 2))
-    return f"({i},{k},'{_digits(rng, 119)}','{_digits(rng, 59)}')"
+def _pools(rng: random.Random) -> tuple[list[str], list[str]]:
+    return (
+        [_digits(rng, 119) for _ in range(STRING_POOL)],
+        [_digits(rng, 59) for _ in range(STRING_POOL)],
+    )
+
+
+def sbtest_rows(rng: random.Random, lo: int, hi: int, table_rows: int) -> Iterator[str]:
+    """Rows ``lo..hi`` of a sysbench table (``(id,k,'c','pad')``)."""
+    cs, pads = _pools(rng)
+    top = max(table_rows, 2)
+    bits = rng.getrandbits
+    for i in range(lo, hi + 1):
+        k = rng.randint(1, top)
+        r = bits(24)
+        yield f"({i},{k},'{cs[r & 4095]}','{pads[r >> 12]}')"
 
 
 def write_sql_rows(path: Path, table: str, rows: Iterable[str], header: str = DATA_HEADER) -> int:
@@ -99,7 +116,7 @@ def sbtest_dump(
             hi = min(rows, (f + 1) * per_file)
             if lo > hi:
                 break
-            gen = (sbtest_row(rng, i, rows) for i in range(lo, hi + 1))
+            gen = sbtest_rows(rng, lo, hi, rows)
             total += write_sql_rows(root / f"{db}.{name}.{f:05d}.sql", name, gen)
     return total
 
