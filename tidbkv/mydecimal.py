@@ -9,11 +9,19 @@ fixed (precision, frac).
 
 Public API: ``DIG2BYTES``, ``MAX_DECIMAL_WIDTH``, ``MAX_DECIMAL_SCALE``, ``decimal_bin_size``,
 ``decimal_to_bin``, ``scaled_to_bin``, ``bin_to_decimal``, ``precision_and_frac``, ``round_decimal``,
-``DecimalOverflowError``.
+``DecimalOverflowError``, ``DecimalBadNumberError``, ``TRUNCATED``, ``OVERFLOW``.
+
+Under TiDB's ``MyDecimal`` names: ``to_bin(value, precision, frac) -> (bytes, error)``
+(``ToBin``, which also returns the bytes of a truncated or overflowing value), ``from_bin``
+(``FromBin``), ``to_string`` (``ToString``), ``from_float`` (``FromFloat64``),
+``precision_and_frac`` (``PrecisionAndFrac``), ``decimal_bin_size`` (``DecimalBinSize``).
+A ``MyDecimal`` is a ``decimal.Decimal`` here; its ``digitsFrac`` is the number of fraction
+digits as written (``Decimal("0.100")`` has 3).
 """
 
 from __future__ import annotations
 
+import math
 from decimal import ROUND_HALF_UP, Context, Decimal, localcontext
 from functools import lru_cache
 
@@ -97,39 +105,118 @@ def _layout(precision: int, frac: int) -> tuple[tuple[tuple[int, int, int], ...]
     return tuple(shifted), size, _POW10[digits_int + frac]
 
 
-def scaled_to_bin(negative: bool, scaled: int, precision: int, frac: int) -> bytes:
-    """Binary form of ``±scaled / 10**frac`` as DECIMAL(precision, frac); ``scaled >= 0``."""
-    groups, size, limit = _layout(precision, frac)
-    if scaled >= limit:
-        raise DecimalOverflowError(Decimal(scaled).scaleb(-frac), precision, frac)
+def _pack(negative: bool, scaled: int, precision: int, frac: int) -> bytes:
+    groups, size, _ = _layout(precision, frac)
     acc = 0
     for div, mod, shift in groups:
         acc |= ((scaled // div) % mod) << shift
-    if negative and scaled:
+    if negative:
         acc ^= (1 << (8 * size)) - 1
     acc ^= 0x80 << (8 * (size - 1))
     return acc.to_bytes(size, "big")
+
+
+def scaled_to_bin(negative: bool, scaled: int, precision: int, frac: int) -> bytes:
+    """Binary form of ``±scaled / 10**frac`` as DECIMAL(precision, frac); ``scaled >= 0``
+    (zero is written as positive zero)."""
+    _, _, limit = _layout(precision, frac)
+    if scaled >= limit:
+        raise DecimalOverflowError(Decimal(scaled).scaleb(-frac), precision, frac)
+    return _pack(negative and scaled > 0, scaled, precision, frac)
+
+
+def _is_negative(value: Decimal) -> bool:
+    """``MyDecimal.negative``: a zero value is never negative (``FromString`` clears it)."""
+    return value.is_signed() and not value.is_zero()
 
 
 def decimal_to_bin(value: Decimal, precision: int, frac: int) -> bytes:
     """MySQL binary form of ``value`` as DECIMAL(precision, frac) (``MyDecimal.WriteBin``).
 
     Extra fraction digits are truncated (callers round to the column scale first); too many
-    integer digits raise ``DecimalOverflowError``. Zero (also ``-0``) encodes as zero.
+    integer digits raise ``DecimalOverflowError``. Zero (also ``-0``) encodes as zero; a
+    negative value whose truncated digits are all zero keeps its sign (complemented zero
+    bytes), as TiDB writes it.
     """
     if not (
         0 < precision <= MAX_DECIMAL_WIDTH and 0 <= frac <= MAX_DECIMAL_SCALE and frac <= precision
     ):
         raise DecimalOverflowError(value, precision, frac)
-    try:
-        return scaled_to_bin(value.is_signed(), _scaled(value, frac), precision, frac)
-    except DecimalOverflowError:
-        raise DecimalOverflowError(value, precision, frac) from None
+    scaled = _scaled(value, frac)
+    if scaled >= _layout(precision, frac)[2]:
+        raise DecimalOverflowError(value, precision, frac)
+    return _pack(_is_negative(value), scaled, precision, frac)
 
 
-def bin_to_decimal(data: bytes, precision: int, frac: int) -> tuple[Decimal, bytes]:
+class DecimalBadNumberError(TidbKVError, ValueError):
+    """``ErrBadNumber``: precision / frac outside what the binary form can hold."""
+
+    def __init__(self, precision: int, frac: int) -> None:
+        super().__init__(f"bad decimal precision/frac {precision},{frac}")
+        self.precision = precision
+        self.frac = frac
+
+
+TRUNCATED = "truncated"
+OVERFLOW = "overflow"
+_MAX_BIN_PRECISION = 81
+
+
+def to_bin(value: Decimal, precision: int, frac: int) -> tuple[bytes, str | None]:
+    """``MyDecimal.ToBin``: the bytes TiDB writes and its error, ``None``, ``TRUNCATED``
+    (``frac`` is below the value's written fraction digits, which are cut) or ``OVERFLOW``
+    (too many integer digits: the lowest ``precision - frac`` of them are written).
+
+    ``ErrBadNumber`` (precision above 81 or not above ``frac``, frac outside 0..30) raises
+    ``DecimalBadNumberError``.
+    """
+    if not (0 <= frac <= MAX_DECIMAL_SCALE and 0 < precision <= _MAX_BIN_PRECISION):
+        raise DecimalBadNumberError(precision, frac)
+    if frac > precision:
+        raise DecimalBadNumberError(precision, frac)
+    exp = value.as_tuple().exponent
+    assert isinstance(exp, int)
+    err: str | None = TRUNCATED if frac < max(0, -exp) else None
+    scaled = _scaled(value, frac)
+    limit = _layout(precision, frac)[2]
+    if scaled >= limit:
+        scaled %= limit
+        err = OVERFLOW
+    return _pack(_is_negative(value), scaled, precision, frac), err
+
+
+def from_bin(data: bytes, precision: int, frac: int) -> Decimal:
+    """``MyDecimal.FromBin``: the value (with exactly ``frac`` fraction digits); the bytes
+    used are ``decimal_bin_size(precision, frac)``."""
+    if not (0 <= frac <= MAX_DECIMAL_SCALE and frac <= precision <= _MAX_BIN_PRECISION):
+        raise DecimalBadNumberError(precision, frac)
+    return bin_to_decimal(data, precision, frac, _checked=False)[0]
+
+
+def to_string(value: Decimal) -> str:
+    """``MyDecimal.ToString``: plain notation, the value's own fraction digits, no sign on
+    zero."""
+    if value.is_zero():
+        value = value.copy_abs()
+    return format(value, "f")
+
+
+def from_float(f: float) -> Decimal:
+    """``MyDecimal.FromFloat64``: the shortest decimal that round-trips ``f`` (Go's
+    ``FormatFloat(f, 'g', -1, 64)``), so ``123400.0`` has no fraction digits and ``12.34`` two.
+    NaN and infinities raise ``ValueError``."""
+    if math.isnan(f) or math.isinf(f):
+        raise ValueError(f"{f!r} is not a decimal")
+    if f == 0:
+        return Decimal(0)
+    return Decimal(repr(f)).normalize()
+
+
+def bin_to_decimal(
+    data: bytes, precision: int, frac: int, *, _checked: bool = True
+) -> tuple[Decimal, bytes]:
     """Inverse of ``decimal_to_bin``: ``(value with exactly frac fraction digits, rest)``."""
-    if not (
+    if _checked and not (
         0 < precision <= MAX_DECIMAL_WIDTH and 0 <= frac <= MAX_DECIMAL_SCALE and frac <= precision
     ):
         raise DecodeError("decimal", data, f"bad precision/frac {precision},{frac}")
