@@ -43,7 +43,7 @@ import math
 import re
 import struct
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from typing import Any
 
@@ -59,6 +59,7 @@ from tidbkv.mytime import (
     Time,
     TimeParseError,
     days_in_month,
+    dst_adjusted,
     duration_from_number,
     local_to_utc,
     parse_duration,
@@ -450,13 +451,16 @@ class ColumnCaster:
     def _cast_time(self, v: _Value) -> Datum:
         tp = self.ft.tp
         fsp = 0 if tp == m.TYPE_DATE else self._fsp()
+        # parsed as DATE / DATETIME with the lenient flags; sql_mode decides below
+        parse_tp = m.TYPE_DATE if tp == m.TYPE_DATE else m.TYPE_DATETIME
         try:
             if isinstance(v, HexLiteral | BitLiteral):
                 raise TimeParseError(repr(v), "binary literal")
             if isinstance(v, bytes):
-                t = parse_time(bytes(v), tp, fsp)
+                t = parse_time(bytes(v), parse_tp, fsp, time_zone=self.tz, allow_invalid_date=True)
             else:
-                t = time_from_number(v, tp, fsp)
+                t = time_from_number(v, parse_tp, fsp, time_zone=self.tz, allow_invalid_date=True)
+            t = replace(t, tp=tp)
         except TimeParseError as exc:
             if self.mode.strict:
                 raise self._err(v, CastError.INVALID_DATE, exc.reason) from exc
@@ -466,7 +470,12 @@ class ColumnCaster:
             try:
                 utc = local_to_utc(t, self.tz)
             except TimeParseError as exc:
-                raise self._err(v, CastError.INVALID_DATE, exc.reason) from exc
+                # a wall time skipped by a DST change: TiDB errors in strict mode and
+                # otherwise stores the transition instant (AdjustedGoTime)
+                if self.mode.strict or not t.is_valid_calendar_date:
+                    raise self._err(v, CastError.INVALID_DATE, exc.reason) from exc
+                t = dst_adjusted(t, self.tz)
+                utc = local_to_utc(t, self.tz)
             if not (_TS_MIN.to_packed_uint() <= utc.to_packed_uint() <= _TS_MAX.to_packed_uint()):
                 if self.mode.strict:
                     raise self._err(v, CastError.INVALID_DATE, "timestamp out of range")

@@ -262,3 +262,40 @@ def test_defaults_are_cast_to_the_column_type() -> None:
     )
     assert ts.value == Time(2020, 1, 1, 8, 0, 0, tp=m.TYPE_TIMESTAMP)
     assert origin_default_datum(_col(TINY, origin_default="7")) == Datum.int64(7)
+
+
+def test_timestamp_in_a_dst_gap() -> None:
+    """TiDB checkTimestampType / AdjustedGoTime: 02:30 on 2019-03-10 does not exist in Los
+    Angeles; strict mode rejects it, otherwise the transition instant (03:00) is stored."""
+    strict = ColumnCaster(_col(TIMESTAMP), time_zone="America/Los_Angeles")
+    with pytest.raises(CastError) as info:
+        strict(b"2019-03-10 02:30:00")
+    assert info.value.reason == CastError.INVALID_DATE
+    loose = ColumnCaster(_col(TIMESTAMP), time_zone="America/Los_Angeles",
+                         sql_mode=SQLMode(strict=False))  # fmt: skip
+    assert loose(b"2019-03-10 02:30:00").value == Time(2019, 3, 10, 3, 0, tp=m.TYPE_TIMESTAMP)
+
+
+def test_date_literal_rounds_with_fsp_0_before_dropping_the_time() -> None:
+    """TiDB convertToMysqlTime: ParseTime(..., TypeDate, fsp 0) carries .575601 into the next
+    day, then the time part is dropped (time_test.go fspTbl 2017-01-05 23:59:59.575601)."""
+    assert ColumnCaster(_col(DATE))(b"2017-01-05 23:59:59.575601").value == Time(
+        2017, 1, 6, tp=m.TYPE_DATE
+    )
+
+
+def test_allow_invalid_dates_keeps_day_31_in_short_months() -> None:
+    caster = ColumnCaster(
+        _col(DATE), sql_mode=SQLMode.parse("STRICT_TRANS_TABLES,ALLOW_INVALID_DATES")
+    )
+    assert caster(b"2021-02-30").value == Time(2021, 2, 30, tp=m.TYPE_DATE)
+    with pytest.raises(CastError):
+        ColumnCaster(_col(DATE))(b"2021-02-30")
+
+
+def test_datetime_literal_with_an_offset_moves_to_the_session_zone() -> None:
+    """TiDB TestDateTime (issue 35291): a trailing +05:00 is converted to the session zone."""
+    caster = ColumnCaster(_col(DATETIME2), time_zone="+08:00")
+    assert caster(b"2020-01-01 12:00:00.123+05:00").value == Time(
+        2020, 1, 1, 15, 0, 0, 120000, m.TYPE_DATETIME, 2
+    )
