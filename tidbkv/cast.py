@@ -42,6 +42,7 @@ import datetime as _dt
 import math
 import re
 import struct
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
@@ -158,6 +159,11 @@ def _lit_repr(v: Literal) -> object:
     return v
 
 
+_HUGE = Decimal(1 << 65)
+_HUGE_DECIMAL = Decimal("1e70")
+_TINY_DECIMAL = Decimal("1e-40")
+
+
 def _round_half_away(x: Decimal) -> int:
     with localcontext() as ctx:
         ctx.prec = 100
@@ -171,6 +177,27 @@ def _parse_number_prefix(b: bytes) -> tuple[str, bool]:
         return "", False
     rest = b[mo.end() :]
     return mo.group(1).decode("ascii"), not rest.strip(b" \t\n\r\f\v")
+
+
+_GO_BASES = {"0x": 16, "0b": 2, "0o": 8}
+
+
+def _go_parse_uint(s: str) -> int | None:
+    """Go ``strconv.ParseUint(s, 0, 64)``: decimal, ``0x`` / ``0b`` / ``0o`` prefixes, a
+    leading ``0`` means octal; no sign, no spaces; None when it is not such a number."""
+    base, body = 10, s
+    prefix = s[:2].lower()
+    if prefix in _GO_BASES:
+        base, body = _GO_BASES[prefix], s[2:]
+    elif s.startswith("0") and len(s) > 1:
+        base, body = 8, s[1:]
+    if not body or not body.isascii() or not body.isalnum():
+        return None
+    try:
+        n = int(body, base)
+    except ValueError:
+        return None
+    return n if n < 1 << 64 else None
 
 
 def _round_float(f: float, frac: int) -> float:
@@ -267,8 +294,8 @@ class ColumnCaster:
             return 0
         try:
             if "e" in text.lower():
-                f = float(text)
-                return f if not want_int else Decimal(repr(f))
+                # integers take the exact value (TiDB floatStrToIntStr), not a float's
+                return Decimal(text) if want_int else float(text)
             return Decimal(text) if ("." in text or want_int) else int(text)
         except (ValueError, InvalidOperation) as exc:  # pragma: no cover - regex guarantees form
             raise self._err(v, CastError.BAD_NUMBER) from exc
@@ -279,7 +306,10 @@ class ColumnCaster:
             if math.isnan(n) or math.isinf(n):
                 raise self._err(v, CastError.OUT_OF_RANGE)
             n = Decimal(repr(n))
-        iv = _round_half_away(n) if isinstance(n, Decimal) else int(n)
+        if isinstance(n, Decimal) and n.copy_abs() > _HUGE:
+            iv = int(_HUGE.copy_sign(n))  # beyond any integer column: clamped or refused below
+        else:
+            iv = _round_half_away(n) if isinstance(n, Decimal) else int(n)
         bits = _INT_BITS[self.ft.tp]
         if self.ft.unsigned:
             lo, hi = 0, (1 << bits) - 1
@@ -298,6 +328,9 @@ class ColumnCaster:
         except OverflowError as exc:
             raise self._err(v, CastError.OUT_OF_RANGE) from exc
         ft = self.ft
+        if math.isinf(f) and isinstance(v, bytes) and not self.mode.strict:
+            # TiDB StrToFloat: a string beyond the double range becomes +-MaxFloat64
+            f = math.copysign(sys.float_info.max, f)
         if math.isnan(f) or math.isinf(f):
             raise self._err(v, CastError.OUT_OF_RANGE)
         if ft.decimal >= 0 and ft.flen > 0 and ft.decimal < 31:
@@ -320,7 +353,8 @@ class ColumnCaster:
         return Datum(Kind.FLOAT64, f)
 
     def _cast_decimal(self, v: _Value) -> Datum:
-        n = self._number(v, want_int=False)
+        # strings keep their exact digits ("1e309" is a decimal overflow, not a float one)
+        n = self._number(v, want_int=True)
         if isinstance(n, float):
             if math.isnan(n) or math.isinf(n):
                 raise self._err(v, CastError.OUT_OF_RANGE)
@@ -329,6 +363,10 @@ class ColumnCaster:
         prec = self.ft.flen if self.ft.flen > 0 else 10
         frac = self.ft.decimal if self.ft.decimal >= 0 else 0
         frac = min(frac, MAX_DECIMAL_SCALE)
+        if dec.copy_abs() >= _HUGE_DECIMAL:
+            dec = _HUGE_DECIMAL.copy_sign(dec)  # far beyond DECIMAL(65): overflows below
+        elif dec.copy_abs() < _TINY_DECIMAL:
+            dec = Decimal(0)
         r = round_decimal(dec, frac)
         if self.ft.unsigned and r < 0:
             if self.mode.strict:
@@ -546,9 +584,9 @@ class ColumnCaster:
             for i, e in enumerate(elems):
                 if self._member_key(e) == key:
                     return Datum(Kind.ENUM, Enum(e, i + 1))
-            text, whole = _parse_number_prefix(bytes(v))
-            if whole and text.isdigit():
-                return self._enum_by_index(v, int(text))
+            num = _go_parse_uint(s)  # ParseEnumName falls back to strconv.ParseUint(name, 0, 64)
+            if num is not None:
+                return self._enum_by_index(v, num)
             if self.mode.strict:
                 raise self._err(v, CastError.BAD_ENUM)
             return Datum(Kind.ENUM, Enum("", 0))
@@ -578,12 +616,14 @@ class ColumnCaster:
             for part in s.split(","):
                 idx = keys.get(self._member_key(part))
                 if idx is None:
-                    text, whole = _parse_number_prefix(bytes(v))
-                    if whole and text.isdigit() and "," not in s:
-                        return self._set_by_mask(v, int(text))
+                    # ParseSetName: not all members known → strconv.ParseUint(name, 0, 64);
+                    # failing that the value is an error (strict) or the empty set
+                    num = _go_parse_uint(s)
+                    if num is not None:
+                        return self._set_by_mask(v, num)
                     if self.mode.strict:
                         raise self._err(v, CastError.BAD_SET, part)
-                    continue
+                    return Datum(Kind.SET, SetValue("", 0))
                 mask |= 1 << idx
             return self._set_by_mask(v, mask)
         n = self._number(v, want_int=True)
@@ -596,7 +636,7 @@ class ColumnCaster:
         if mask < 0 or mask >= 1 << n:
             if self.mode.strict:
                 raise self._err(v, CastError.BAD_SET)
-            mask &= (1 << n) - 1
+            mask = 0  # ParseSetValue fails: TiDB keeps the empty set
         names = ",".join(e for i, e in enumerate(self.ft.elems) if mask >> i & 1)
         return Datum(Kind.SET, SetValue(names, mask))
 

@@ -299,3 +299,75 @@ def test_datetime_literal_with_an_offset_moves_to_the_session_zone() -> None:
     assert caster(b"2020-01-01 12:00:00.123+05:00").value == Time(
         2020, 1, 1, 15, 0, 0, 120000, m.TYPE_DATETIME, 2
     )
+
+
+LOOSE = SQLMode(strict=False)
+
+
+def test_set_members_follow_parse_set_name() -> None:
+    """TiDB types.ParseSetName: duplicates and order do not matter, members compare under the
+    column collation (PAD SPACE), a name that is not all members is tried as
+    strconv.ParseUint(name, 0, 64) and otherwise is an error, or the empty set when not
+    strict (ParseSetValue likewise for masks beyond the members)."""
+    caster = ColumnCaster(_col(SET))
+    assert caster(b"a,a,b").value == SetValue("a,b", 3)
+    assert caster(b"b,a").value == SetValue("a,b", 3)
+    assert caster(b"a ,b").value == SetValue("a,b", 3)
+    assert caster(b"0x3").value == SetValue("a,b", 3)
+    assert caster(b"05").value == SetValue("a,c", 5)  # a leading 0 is octal
+    for bad in (b"a,", b"a,d", b"A", b"8"):
+        with pytest.raises(CastError):
+            caster(bad)
+    loose = ColumnCaster(_col(SET), sql_mode=LOOSE)
+    assert loose(b"a,d").value == SetValue("", 0)
+    assert loose(8).value == SetValue("", 0)
+
+
+def test_enum_name_falls_back_to_parse_uint() -> None:
+    """TiDB types.ParseEnumName: an unknown name is tried as strconv.ParseUint(name, 0, 64)."""
+    caster = ColumnCaster(_col(ENUM))
+    assert caster(b"0x2").value == Enum("Large", 2)
+    for bad in (b"0", b" small", b"2 "):
+        with pytest.raises(CastError):
+            caster(bad)
+
+
+@pytest.mark.parametrize(
+    ("field_type", "literal", "loose"),
+    [
+        (BIGINT, b"1e309", Datum.int64((1 << 63) - 1)),
+        (BIGINT, b"-1e999999999", Datum.int64(-(1 << 63))),
+        (TINY, b"1.5e2", Datum.int64(127)),
+        (DOUBLE, b"1e309", Datum.float64(1.7976931348623157e308)),
+        (FLOAT, b"-1e309", Datum.float32(-3.4028234663852886e38)),
+        (DEC, b"1e309", Datum.decimal(Decimal("999.99"), 5, 2)),
+    ],
+)
+def test_numeric_strings_beyond_the_type(
+    field_type: FieldType, literal: Literal, loose: Datum
+) -> None:
+    """Strings whose exponent overflows are out of range in strict mode and clamp otherwise
+    (TiDB StrToInt / StrToFloat: ±MaxFloat64 / the column's limit)."""
+    with pytest.raises(CastError) as info:
+        ColumnCaster(_col(field_type))(literal)
+    assert info.value.reason == CastError.OUT_OF_RANGE
+    assert ColumnCaster(_col(field_type), sql_mode=LOOSE)(literal) == loose
+
+
+def test_nan_and_infinity_are_never_stored() -> None:
+    """MySQL has no NaN / infinity: float literals refuse them, strings read as 0."""
+    for v in (float("nan"), float("inf")):
+        with pytest.raises(CastError):
+            ColumnCaster(_col(DOUBLE), sql_mode=LOOSE)(v)
+    assert ColumnCaster(_col(DOUBLE), sql_mode=LOOSE)(b"nan") == Datum.float64(0.0)
+    with pytest.raises(CastError):
+        ColumnCaster(_col(DOUBLE))(b"inf")
+
+
+def test_year_two_digit_boundaries() -> None:
+    """TiDB AdjustYear: 69 → 2069, 70 → 1970; the strings '0' / '00' are 2000, the number 0
+    and '0000' stay 0; floats round first (1900.5 → 1901)."""
+    caster = ColumnCaster(_col(YEAR))
+    assert [caster(x).value for x in (69, 70, b"70", b"00", b"0", 0, b"0000", 1900.5)] == [
+        2069, 1970, 1970, 2000, 2000, 0, 0, 1901,
+    ]  # fmt: skip
