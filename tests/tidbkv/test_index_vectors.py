@@ -227,3 +227,52 @@ def test_tidb_named_value_builders_agree_with_the_portal() -> None:
     values = [Datum.string(b"A", "utf8mb4_unicode_ci")]
     v0 = ix.gen_index_value_version0(c, c.indices[6], values, 1, distinct=True)
     assert v0.hex() == "08800001000000030100410000000000000001"
+
+
+def test_clustered_prefix_primary_key() -> None:
+    """PRIMARY KEY (s(2)) CLUSTERED on a utf8mb4_bin VARCHAR: the handle holds the 2-character
+    prefix, the row keeps the whole value (a prefixed PK column is not skipped), and the
+    handle's restored data is the trailing-space count of the value truncated to the longer
+    of the PK prefix and the index's own length (TiDB TryGetHandleRestoredDataWrapper)."""
+    t = table(
+        7,
+        [col("s", ft(m.TYPE_VARCHAR, flen=10, not_null=True)), col("x", ft(m.TYPE_LONG))],
+        indices=[
+            index(1, "PRIMARY", [("s", 2)], primary=True),
+            index(2, "i_s", ["s"]),
+            index(3, "u_x", ["x"], unique=True),
+        ],
+        clustered=True,
+    )
+    handle = "016162000000000000f9"
+    data, idx = TableEncoder(t).encode([b"abcd ", 5], 1)
+    assert [(k.hex(), v.hex()) for k, v in data] == [
+        ("7480000000000000075f72" + handle, "800002000000010205000600616263642005")
+    ]
+    assert [(k.hex(), v.hex()) for k, v in idx] == [
+        # i_s: the full value's one trailing space
+        ("7480000000000000075f698000000000000002016162636400000000fb" + handle,
+         "007d0180000100000001010001"),
+        # u_x: s truncated to the PK prefix 'ab', no trailing space
+        ("7480000000000000075f698000000000000003038000000000000005",
+         "007d017f000a" + handle + "80000100000001010000"),
+    ]  # fmt: skip
+
+
+def test_binary_pads_with_zeros_and_char_trims_spaces_in_keys_and_values() -> None:
+    """BINARY(4) 'ab' is stored and indexed as 'ab\\0\\0'; CHAR(4) 'ab  ' as 'ab' (TiDB
+    CastValue: ProduceStrWithSpecifiedTp pads binary, CHAR drops trailing spaces)."""
+    t = table(
+        8,
+        [
+            col("b", ft(m.TYPE_STRING, flen=4, collate="binary")),
+            col("c", ft(m.TYPE_STRING, flen=4)),
+        ],
+        indices=[index(1, "ib", ["b"]), index(2, "ic", ["c"])],
+    )
+    data, idx = TableEncoder(t).encode([b"ab", b"ab  "], 1)
+    assert data[0][1].hex() == "800002000000010204000600" + "61620000" + "6162"
+    assert [(k.hex()[38:], v) for k, v in idx] == [
+        ("016162000000000000fb" + H1, b"0"),
+        ("016162000000000000f9" + H1, b"0"),
+    ]
