@@ -201,10 +201,16 @@ def _go_parse_uint(s: str) -> int | None:
 
 
 def _round_float(f: float, frac: int) -> float:
+    """TiDB ``types.Round(f, dec)``: ``math.Round(f * 10**dec) / 10**dec`` in float64 (so
+    1.005 → 1.0, since 1.005 * 100 is 100.49999999999999)."""
     if frac < 0 or math.isinf(f) or math.isnan(f):
         return f
-    d = Decimal(repr(f)).quantize(Decimal(1).scaleb(-frac), rounding=ROUND_HALF_UP)
-    return float(d)
+    shift = 10.0**frac
+    tmp = f * shift
+    if math.isinf(tmp):
+        return f
+    rounded = float(Decimal(tmp).quantize(Decimal(1), rounding=ROUND_HALF_UP))  # Go math.Round
+    return rounded / shift
 
 
 def _float32(f: float) -> float:
@@ -305,6 +311,12 @@ class ColumnCaster:
         if isinstance(n, float):
             if math.isnan(n) or math.isinf(n):
                 raise self._err(v, CastError.OUT_OF_RANGE)
+            bits = _INT_BITS[self.ft.tp]
+            hi = (1 << bits) - 1 if self.ft.unsigned else (1 << (bits - 1)) - 1
+            if not self.ft.unsigned and _round_half_away(Decimal(n)) == int(float(hi)):
+                # TiDB ConvertFloatToInt: a value equal to float64(MaxInt) is MaxInt, no
+                # overflow (float64(2**63 - 1) is 2**63)
+                return Datum(Kind.INT64, hi)
             n = Decimal(repr(n))
         if isinstance(n, Decimal) and n.copy_abs() > _HUGE:
             iv = int(_HUGE.copy_sign(n))  # beyond any integer column: clamped or refused below

@@ -4,6 +4,7 @@ rejects under strict sql_mode with the reason the error carries."""
 from __future__ import annotations
 
 import datetime as dt
+import struct
 from decimal import Decimal
 
 import pytest
@@ -65,7 +66,9 @@ ACCEPTED: list[tuple[FieldType, Literal, Datum]] = [
     (DOUBLE, b"1.8", Datum.float64(1.8)),
     (DOUBLE, 3, Datum.float64(3.0)),
     (FLOAT, 0.1, Datum.float32(0.10000000149011612)),
-    (FLOAT_MD, b"1.005", Datum.float32(1.00999999046325684)),
+    # TiDB TruncateFloat: Round(1.005, 2) = math.Round(100.49999999999999) / 100 = 1.0
+    (FLOAT_MD, b"1.005", Datum.float32(1.0)),
+    (FLOAT_MD, b"1.125", Datum.float32(1.1299999952316284)),  # 112.5 is exact: half away
     (DEC, 1, Datum.decimal(Decimal("1.00"), 5, 2)),
     (DEC, b"123.456", Datum.decimal(Decimal("123.46"), 5, 2)),
     (DEC, b"-123.455", Datum.decimal(Decimal("-123.46"), 5, 2)),
@@ -371,3 +374,63 @@ def test_year_two_digit_boundaries() -> None:
     assert [caster(x).value for x in (69, 70, b"70", b"00", b"0", 0, b"0000", 1900.5)] == [
         2069, 1970, 1970, 2000, 2000, 0, 0, 1901,
     ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("literal", "value", "error"),
+    [
+        (111.114, 111.11, False),
+        (999.999, 999.99, True),
+        (-999.999, -999.99, True),
+        (1111.11, 999.99, True),
+        (999.916, 999.92, False),
+        (999.914, 999.91, False),
+        (999.9155, 999.92, False),
+    ],
+)
+def test_float_m_d_rounds_like_tidb(literal: float, value: float, error: bool) -> None:
+    """TiDB convert_test.go TestConvertType: FLOAT(5,2) values (an error in strict mode is the
+    clamped value otherwise)."""
+    expected = Datum.float32(struct.unpack("<f", struct.pack("<f", value))[0])
+    if error:
+        with pytest.raises(CastError):
+            ColumnCaster(_col(FLOAT_MD))(literal)
+        assert ColumnCaster(_col(FLOAT_MD), sql_mode=LOOSE)(literal) == expected
+    else:
+        assert ColumnCaster(_col(FLOAT_MD))(literal) == expected
+    double = ColumnCaster(_col(ft(m.TYPE_DOUBLE, flen=5, decimal=2)))
+    assert double(999.9155) == Datum.float64(999.92)
+
+
+def test_float_equal_to_float64_max_int64_is_max_int64() -> None:
+    """TiDB convert_test.go TestConvertType (issue 4287): math.Pow(2, 63)-1 is 2**63 as a
+    float64, which ConvertFloatToInt accepts as MaxInt64."""
+    assert ColumnCaster(_col(BIGINT))(2.0**63 - 1) == Datum.int64((1 << 63) - 1)
+    with pytest.raises(CastError):
+        ColumnCaster(_col(TINY))(128.0)
+
+
+@pytest.mark.parametrize(
+    ("flen", "charset", "output"),
+    [
+        (5, "utf8", "你好\uff0c世界"),
+        (5, "utf8mb4", "你好\uff0c世界"),
+        (4, "utf8", "你好\uff0c世"),
+        (4, "utf8mb4", "你好\uff0c世"),
+        (15, "binary", "你好\uff0c世界"),
+        (12, "binary", "你好\uff0c世"),
+        (0, "binary", ""),
+    ],
+)
+def test_varchar_length_counts_characters_or_bytes(flen: int, charset: str, output: str) -> None:
+    """TiDB convert_test.go TestConvertToString (truncate table): too long is ErrDataTooLong
+    (strict) and the truncated value otherwise; binary counts bytes."""
+    collate = "binary" if charset == "binary" else f"{charset}_bin"
+    column = _col(ft(m.TYPE_VARCHAR, flen=flen, charset=charset, collate=collate))
+    text = "你好\uff0c世界".encode()
+    loose = ColumnCaster(column, sql_mode=LOOSE)(text)
+    assert loose.value == output.encode()
+    if output.encode() != text:
+        with pytest.raises(CastError) as info:
+            ColumnCaster(column)(text)
+        assert info.value.reason == CastError.TOO_LONG
