@@ -545,7 +545,7 @@ class ColumnCaster:
         except TimeParseError as exc:
             if self.mode.strict:
                 raise self._err(v, CastError.INVALID_TIME, exc.reason) from exc
-            nanos = 0
+            nanos = exc.partial if exc.partial is not None else 0
         nanos = round_duration(nanos, fsp)
         if abs(nanos) > MAX_DURATION_NANOS:
             if self.mode.strict:
@@ -554,29 +554,35 @@ class ColumnCaster:
         return Datum(Kind.DURATION, nanos, "", 0, fsp)
 
     def _cast_year(self, v: _Value) -> Datum:
+        """TiDB ``convertToMysqlYear``: strings through ``StrToInt`` (a 0 that is not 4
+        characters long and starts with '0' means 2000), then ``AdjustYear`` (1-69 → 20xx,
+        70-99 → 19xx; outside 1901..2155 an error, or the nearest bound when not strict)."""
+        adjust = False
         if isinstance(v, bytes) and not isinstance(v, HexLiteral | BitLiteral):
-            text, whole = _parse_number_prefix(bytes(v))
-            if not whole or not text:
+            raw = bytes(v)
+            trimmed = raw.strip(b" \t\n\r\f\v")
+            text, whole = _parse_number_prefix(trimmed)
+            if not whole and self.mode.strict:
+                raise self._err(v, CastError.BAD_NUMBER)
+            y = _round_half_away(Decimal(text)) if text else 0
+            if not -(1 << 63) <= y < 1 << 63:
                 if self.mode.strict:
-                    raise self._err(v, CastError.BAD_NUMBER)
+                    raise self._err(v, CastError.OUT_OF_RANGE, "year")
                 return Datum(Kind.INT64, 0)
-            y = _round_half_away(Decimal(text))
-            digits = bytes(v).strip()
-            if y == 0 and len(digits) < 4:
-                return Datum(Kind.INT64, 2000)
+            adjust = len(raw) != 4 and y == 0 and trimmed.startswith(b"0")
         else:
             n = self._number(v, want_int=True)
             y = _round_half_away(Decimal(repr(n)) if isinstance(n, float) else Decimal(n))
-        if y == 0:
+        if y == 0 and not adjust:
             return Datum(Kind.INT64, 0)
-        if 1 <= y <= 69:
+        if 0 <= y <= 69:
             y += 2000
         elif 70 <= y <= 99:
             y += 1900
         if not 1901 <= y <= 2155:
             if self.mode.strict:
                 raise self._err(v, CastError.OUT_OF_RANGE, "year")
-            y = 0
+            y = 0 if y < 0 else 1901 if y < 1901 else 2155
         return Datum(Kind.INT64, y)
 
     # -- enum / set / bit / json ---------------------------------------------------------

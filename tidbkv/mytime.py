@@ -57,12 +57,18 @@ _EPOCH = _dt.datetime(1970, 1, 1)
 
 
 class TimeParseError(TidbKVError, ValueError):
-    """A literal is not a valid date, datetime or time value."""
+    """A literal is not a valid date, datetime or time value.
 
-    def __init__(self, text: str, reason: str) -> None:
+    ``partial`` is the value TiDB returns together with the error when it tolerates it
+    (a non-strict sql_mode stores it): for TIME, the part parsed before trailing garbage
+    (``'1234abc'`` → 00:12:34) or ±838:59:59 for an out-of-range value; None otherwise.
+    """
+
+    def __init__(self, text: str, reason: str, partial: int | None = None) -> None:
         super().__init__(f"invalid time value {text!r}: {reason}")
         self.text = text
         self.reason = reason
+        self.partial = partial
 
 
 def days_in_month(year: int, month: int) -> int:
@@ -957,6 +963,7 @@ def _match_duration(s: str, fsp: int) -> int:
     if negative:
         pos = 1
     pos = _skip_spaces(s, pos)
+    chars_len = len(s) - pos
     hms: list[int] | None = None
     day = _number(s, pos)
     if day is not None and day[1] < len(s) and s[day[1]] in _SPACES:
@@ -982,7 +989,8 @@ def _match_duration(s: str, fsp: int) -> int:
             end += 1
         frac, overflow = parse_frac(s[pos + 1 : end], fsp)
         pos = end
-    if pos < len(s):
+    trailing = pos < len(s)
+    if trailing and chars_len >= 12:
         raise TimeParseError(s, "trailing characters")
     if overflow:
         i = 2
@@ -995,12 +1003,16 @@ def _match_duration(s: str, fsp: int) -> int:
             break
     if hms[1] >= 60 or hms[2] >= 60:
         raise TimeParseError(s, "minute or second out of range")
+    limit = -MAX_DURATION_NANOS if negative else MAX_DURATION_NANOS
     if hms[0] > _MAX_TIME_HOUR:
-        raise TimeParseError(s, "out of TIME range")
+        raise TimeParseError(s, "out of TIME range", limit)
     nanos = (hms[0] * 3600 + hms[1] * 60 + hms[2]) * NANOS_PER_SEC + frac * 1000
     if nanos > MAX_DURATION_NANOS:
-        raise TimeParseError(s, "out of TIME range")
-    return -nanos if negative else nanos
+        raise TimeParseError(s, "out of TIME range", limit)
+    value = -nanos if negative else nanos
+    if trailing:
+        raise TimeParseError(s, "trailing characters", value)
+    return value
 
 
 def _can_fall_back_to_datetime(s: str) -> bool:

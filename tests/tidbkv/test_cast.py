@@ -434,3 +434,83 @@ def test_varchar_length_counts_characters_or_bytes(flen: int, charset: str, outp
         with pytest.raises(CastError) as info:
             ColumnCaster(column)(text)
         assert info.value.reason == CastError.TOO_LONG
+
+
+def _loose_and_strict(field_type: FieldType) -> tuple[ColumnCaster, ColumnCaster]:
+    loose = SQLMode(strict=False, no_zero_date=False, no_zero_in_date=False)
+    return ColumnCaster(_col(field_type), sql_mode=loose), ColumnCaster(_col(field_type))
+
+
+# TiDB convert_test.go TestConvert: (type, literal, accepted?, value TiDB returns). "accept"
+# runs with truncation ignored (non-strict here); "deny" is an error in strict mode and the
+# value is what a non-strict INSERT keeps.
+TIDB_CONVERT: list[tuple[FieldType, Literal, bool, object]] = [
+    (TINY, -129, False, -128), (TINY, 128, False, 127), (TINY, BitLiteral(b"\x80"), False, 127),
+    (UTINY, 256, False, 255), (UTINY, BitLiteral(b"\x01\x00"), False, 255),
+    (ft(m.TYPE_LONG), 2**64 - 1, False, 2147483647),
+    (ft(m.TYPE_LONG), b"1343545435346432587475", False, 2147483647),
+    (BIGINT, -(2.0**63) * 1.1, False, -(1 << 63)), (BIGINT, (2.0**63 - 1) * 1.1, False, (1 << 63) - 1),
+    (UBIGINT, (2.0**64 - 1) * 1.1, False, (1 << 64) - 1),
+    (ft(m.TYPE_LONG), b"\t  234  ", True, 234), (ft(m.TYPE_LONG), b" 2.35e3  ", True, 2350),
+    (ft(m.TYPE_LONG), b" 2.e3  ", True, 2000), (ft(m.TYPE_LONG), b" -2.e3  ", True, -2000),
+    (ft(m.TYPE_LONG), b" 2e2  ", True, 200), (ft(m.TYPE_LONG), b" 0.002e3  ", True, 2),
+    (ft(m.TYPE_LONG), b" .002e3  ", True, 2), (ft(m.TYPE_LONG), b" 20e-2  ", True, 0),
+    (ft(m.TYPE_LONG), b" -20e-2  ", True, 0), (ft(m.TYPE_LONG), b" +2.51 ", True, 3),
+    (ft(m.TYPE_LONG), b" -9999.5 ", True, -10000), (ft(m.TYPE_LONG), b" 999.4", True, 999),
+    (ft(m.TYPE_LONG), b" -3.58", True, -4), (ft(m.TYPE_LONG), b" 1a ", False, 1),
+    (ft(m.TYPE_LONG), b" +1+ ", False, 1), (ft(m.TYPE_LONG), 234.5456, True, 235),
+    (ft(m.TYPE_LONG), -23.45, True, -23), (UBIGINT, 234.5456, True, 235),
+    (DOUBLE, b" -23.54", True, -23.54), (DOUBLE, b"-23.54a", False, -23.54),
+    (DOUBLE, b"-23.54e2e", False, -2354.0), (DOUBLE, b"+.e", False, 0.0), (DOUBLE, b"1e+1", True, 10.0),
+    (YEAR, 123, False, 1901), (YEAR, 3000, False, 2155), (YEAR, b"2000", True, 2000),
+    (YEAR, b"abc", True, 0), (YEAR, b"00abc", True, 2000), (YEAR, b"0019", True, 2019),
+    (YEAR, 2155, True, 2155), (YEAR, 2155.123, True, 2155), (YEAR, 2156, False, 2155),
+    (YEAR, 123.123, False, 1901), (YEAR, 1900, False, 1901), (YEAR, 1901, True, 1901),
+    (YEAR, 1900.567, True, 1901), (YEAR, 1900.456, False, 1901), (YEAR, 0, True, 0),
+    (YEAR, b"0", True, 2000), (YEAR, b"00", True, 2000), (YEAR, b" 0", True, 2000),
+    (YEAR, b" 00", True, 2000), (YEAR, b" 000", True, 0), (YEAR, b" 0000 ", True, 2000),
+    (YEAR, b" 0ab", True, 0), (YEAR, b"00bc", True, 0), (YEAR, b"000a", True, 0),
+    (YEAR, b" 000a ", True, 2000), (YEAR, 1, True, 2001), (YEAR, b"1", True, 2001),
+    (YEAR, b"01", True, 2001), (YEAR, 69, True, 2069), (YEAR, b"69", True, 2069),
+    (YEAR, 70, True, 1970), (YEAR, b"70", True, 1970), (YEAR, 99, True, 1999),
+    (YEAR, b"99", True, 1999), (YEAR, 100, False, 1901),
+    (YEAR, b"99999999999999999999999999999999999", False, 0),
+    (DATE, b"2012-08-23", True, "2012-08-23"),
+    (ft(m.TYPE_DATETIME), b"2012-08-23 12:34:03.123456", True, "2012-08-23 12:34:03"),
+    (ft(m.TYPE_DATETIME), 0, True, "0000-00-00 00:00:00"),
+    (ft(m.TYPE_DATETIME), Decimal("20010101100000.123456"), True, "2001-01-01 10:00:00"),
+    (TIMESTAMP, b"2012-08-23 12:34:03.123456", True, "2012-08-23 12:34:03"),
+    (TIMESTAMP, Decimal("20010101100000.123456"), True, "2001-01-01 10:00:00"),
+    (ft(m.TYPE_DURATION), b"10:11:12", True, "10:11:12"), (ft(m.TYPE_DURATION), 0, True, "00:00:00"),
+    (DATE, b"2012-08-x", False, "0000-00-00"),
+    (ft(m.TYPE_DATETIME), b"2012-08-x", False, "0000-00-00 00:00:00"),
+    (TIMESTAMP, b"2012-08-x", False, "0000-00-00 00:00:00"),
+    (ft(m.TYPE_DURATION), b"2012-08-x", False, "00:20:12"),
+    (ft(m.TYPE_DURATION), b"0000-00-00", False, "00:00:00"),
+    (ft(m.TYPE_DURATION), b"1234abc", False, "00:12:34"),
+    (ft(m.TYPE_STRING, flen=10), b"abc", True, "abc"), (ft(m.TYPE_STRING, flen=10), 5678, True, "5678"),
+]  # fmt: skip
+
+
+def _shown(d: Datum) -> object:
+    if d.kind == Kind.DURATION:
+        from tidbkv.mytime import format_duration
+
+        return format_duration(d.value, d.frac)
+    if d.kind == Kind.TIME:
+        return str(d.value)
+    if d.kind == Kind.STRING:
+        return bytes(d.value).decode()
+    return d.value
+
+
+@pytest.mark.parametrize(("field_type", "literal", "accepted", "value"), TIDB_CONVERT)
+def test_tidb_convert_table(
+    field_type: FieldType, literal: Literal, accepted: bool, value: object
+) -> None:
+    """TiDB pkg/types convert_test.go TestConvert (the literal-input cases)."""
+    loose, strict = _loose_and_strict(field_type)
+    assert _shown(loose(literal)) == value
+    if not accepted:
+        with pytest.raises(CastError):
+            strict(literal)
