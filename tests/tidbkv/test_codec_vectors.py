@@ -333,3 +333,49 @@ def test_cut_one_rejects_empty_and_truncated_input(bad: bytes) -> None:
     """TiDB codec_test.go TestCutOneError."""
     with pytest.raises(DecodeError):
         codec.cut_one(bad)
+
+
+# tikv/tikv components/codec/src/byte.rs tests: test_read_bytes, test_memcmp_encode_all
+# (ascending and descending), test_write_compact_bytes_for_file / test_compact_codec.
+_TIKV_MEMCMP = [
+    ([], [0, 0, 0, 0, 0, 0, 0, 0, 247], [255, 255, 255, 255, 255, 255, 255, 255, 8]),
+    ([0], [0, 0, 0, 0, 0, 0, 0, 0, 248], [255, 255, 255, 255, 255, 255, 255, 255, 7]),
+    ([1, 2, 3], [1, 2, 3, 0, 0, 0, 0, 0, 250], [254, 253, 252, 255, 255, 255, 255, 255, 5]),
+    ([1, 2, 3, 0], [1, 2, 3, 0, 0, 0, 0, 0, 251], [254, 253, 252, 255, 255, 255, 255, 255, 4]),
+]
+_TIKV_READ_BYTES = [
+    ([], [0, 0, 0, 0, 0, 0, 0, 0, 247]),
+    ([0], [0, 0, 0, 0, 0, 0, 0, 0, 248]),
+    ([1, 2, 3], [1, 2, 3, 0, 0, 0, 0, 0, 250]),
+    ([1, 2, 3, 0], [1, 2, 3, 0, 0, 0, 0, 0, 251]),
+    ([1, 2, 3, 4, 5, 6, 7], [1, 2, 3, 4, 5, 6, 7, 0, 254]),
+    ([0] * 8, [0] * 8 + [255] + [0] * 8 + [247]),
+    ([1, 2, 3, 4, 5, 6, 7, 8], [1, 2, 3, 4, 5, 6, 7, 8, 255, 0, 0, 0, 0, 0, 0, 0, 0, 247]),
+    ([1, 2, 3, 4, 5, 6, 7, 8, 9], [1, 2, 3, 4, 5, 6, 7, 8, 255, 9, 0, 0, 0, 0, 0, 0, 0, 248]),
+]
+
+
+@pytest.mark.parametrize(("raw", "asc", "desc"), _TIKV_MEMCMP)
+def test_tikv_memcmp_encode_all(raw: list[int], asc: list[int], desc: list[int]) -> None:
+    assert codec.encode_bytes(bytes(raw)) == bytes(asc)
+    assert codec.encode_bytes_desc(bytes(raw)) == bytes(desc)
+    assert codec.decode_bytes_desc(bytes(desc) + b"z") == (bytes(raw), b"z")
+
+
+@pytest.mark.parametrize(("raw", "encoded"), _TIKV_READ_BYTES)
+def test_tikv_read_bytes(raw: list[int], encoded: list[int]) -> None:
+    assert codec.decode_bytes(bytes(encoded)) == (bytes(raw), b"")
+    assert codec.encode_bytes(bytes(raw)) == bytes(encoded)
+
+
+@pytest.mark.parametrize(
+    ("text", "encoded"),
+    [
+        ("", [0]),
+        ("hello", [10, 104, 101, 108, 108, 111]),
+        ("世界", [12, 228, 184, 150, 231, 149, 140]),
+    ],
+)
+def test_tikv_compact_bytes(text: str, encoded: list[int]) -> None:
+    assert codec.encode_compact_bytes(text.encode()) == bytes(encoded)
+    assert codec.decode_compact_bytes(bytes(encoded) + b"\x0c") == (text.encode(), b"\x0c")
