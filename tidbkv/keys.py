@@ -26,7 +26,10 @@ Public API: ``TABLE_PREFIX``, ``RECORD_PREFIX_SEP``, ``INDEX_PREFIX_SEP``, ``MET
 ``decode_index_id``, ``decode_meta_key``, ``encode_meta_key_prefix``, ``cut_row_key_prefix``,
 ``cut_index_prefix``, ``cut_common_handle``, ``encode_record_key``, ``truncate_to_row_key_len``,
 ``get_table_handle_key_range``, ``get_table_index_key_range``, ``index_key_to_temp_index_key``,
-``temp_index_key_to_index_key``, ``is_temp_index_key``.
+``temp_index_key_to_index_key``, ``is_temp_index_key``, ``extract_table_prefix`` and
+``check_key_type`` (TiKV ``table.rs`` names; TiKV's ``encode_row_key(table_id, i64)`` is
+``encode_row_key_with_handle`` here, since ``encode_row_key`` follows TiDB's
+``EncodeRowKey(tableID, encodedHandle)``).
 
 TiDB-named aliases (``tablecodec`` function → here): ``EncodeTablePrefix`` / ``GenTablePrefix``
 → ``encode_table_prefix`` / ``gen_table_prefix`` (= ``table_prefix``), ``GenTableRecordPrefix``
@@ -108,6 +111,24 @@ def decode_table_id(key: bytes) -> int:
     if key[:1] != TABLE_PREFIX or len(key) < 9:
         raise DecodeError("table key", key, "not a table key")
     return decode_int(key[1:9])[0]
+
+
+def extract_table_prefix(key: bytes) -> bytes:
+    """The 9-byte ``'t' + table id`` head of a table key (TiKV ``table::extract_table_prefix``);
+    ``DecodeError`` when ``key`` is shorter or does not start with ``'t'``."""
+    if key[:1] != TABLE_PREFIX or len(key) < 9:
+        raise DecodeError("table key", key, "not a table key")
+    return key[:9]
+
+
+def check_key_type(key: bytes, wanted_type: bytes) -> None:
+    """TiKV ``table::check_key_type``: ``key`` is ``'t' + 8-byte id + wanted_type`` (
+    ``RECORD_PREFIX_SEP`` or ``INDEX_PREFIX_SEP``) followed by anything; otherwise
+    ``DecodeError``."""
+    if key[:1] != TABLE_PREFIX or len(key) < 11:
+        raise DecodeError("table key", key, "record key or index key expected")
+    if key[9:11] != wanted_type:
+        raise DecodeError("table key", key, f"expected key sep type {wanted_type!r}")
 
 
 def is_record_key(key: bytes) -> bool:

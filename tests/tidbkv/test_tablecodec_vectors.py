@@ -192,3 +192,44 @@ def test_codec_helpers_under_tidb_names() -> None:
     assert codec.cut_column_id(codec.encode_value([Datum.int64(42)])) == (b"", 42)
     assert codec.encode_bytes_ext(b"ab", True) == b"ab"
     assert codec.encode_bytes_ext(b"ab", False) == codec.encode_bytes(b"ab")
+
+
+@pytest.mark.parametrize(
+    ("key", "prefix"),
+    [
+        (b"", None),
+        (b"a\x80\x00\x00\x00\x00\x00\x00\x01", None),
+        (b"t\x80\x00\x00\x00\x00\x00\x01", None),
+        (b"t\x80\x00\x00\x00\x00\x00\x00\x01", b"t\x80\x00\x00\x00\x00\x00\x00\x01"),
+        (b"t\x80\x00\x00\x00\x00\x00\x00\x01_r\xff\xff", b"t\x80\x00\x00\x00\x00\x00\x00\x01"),
+    ],
+)
+def test_tikv_extract_table_prefix(key: bytes, prefix: bytes | None) -> None:
+    # tikv/tikv components/tidb_query_datatype/src/codec/table.rs test_extract_table_prefix.
+    if prefix is None:
+        with pytest.raises(DecodeError):
+            keys.extract_table_prefix(key)
+    else:
+        assert keys.extract_table_prefix(key) == prefix
+
+
+def test_tikv_check_key_type_and_decode_table_id() -> None:
+    # TiKV table.rs test_check_key_type and test_decode_table_id.
+    record = keys.encode_row_key_with_handle(1, 1)
+    keys.check_key_type(record, keys.RECORD_PREFIX_SEP)
+    with pytest.raises(DecodeError):
+        keys.check_key_type(record, keys.INDEX_PREFIX_SEP)
+    idx = keys.encode_index_seek_key(1, 1, codec.encode_key([Datum(Kind.INT64, 1)]))
+    keys.check_key_type(idx, keys.INDEX_PREFIX_SEP)
+    with pytest.raises(DecodeError):
+        keys.check_key_type(idx, keys.RECORD_PREFIX_SEP)
+    for bad in (b"\x00",):
+        for sep in (keys.RECORD_PREFIX_SEP, keys.INDEX_PREFIX_SEP):
+            with pytest.raises(DecodeError):
+                keys.check_key_type(bad, sep)
+    for tid in (0, 2, 3, 1024, (1 << 63) - 1):
+        k = keys.encode_row_key_with_handle(tid, 1)
+        assert keys.decode_table_id(k) == tid
+        assert keys.decode_table_id(keys.encode_index_seek_key(tid, 1, k)) == tid
+    with pytest.raises(DecodeError):
+        keys.decode_table_id(b"xxx")
