@@ -164,6 +164,9 @@ _HUGE_DECIMAL = Decimal("1e70")
 _TINY_DECIMAL = Decimal("1e-40")
 
 
+_TIME_MAX_HHMMSS = 8385959  # 838:59:59 as a number (types.MaxDuration)
+
+
 def _round_half_away(x: Decimal) -> int:
     with localcontext() as ctx:
         ctx.prec = 100
@@ -540,7 +543,7 @@ class ColumnCaster:
             nanos = (
                 parse_duration(bytes(v), fsp)
                 if isinstance(v, bytes)
-                else duration_from_number(v, fsp)
+                else self._number_to_duration(v, fsp)
             )
         except TimeParseError as exc:
             if self.mode.strict:
@@ -552,6 +555,32 @@ class ColumnCaster:
                 raise self._err(v, CastError.INVALID_TIME, "out of TIME range")
             nanos = int(math.copysign(MAX_DURATION_NANOS, nanos))
         return Datum(Kind.DURATION, nanos, "", 0, fsp)
+
+    def _number_to_duration(self, v: _Value, fsp: int) -> int:
+        """TiDB ``Datum.convertToMysqlDuration`` for numbers: the number rounded to an
+        integer decides the overflow cases (above 838:59:59 and below 10000000000 → the
+        maximum TIME with an error; below -838:59:59 → an error), everything else is
+        ``ParseDuration`` of the number's text (so 11+ digit numbers are not read as a
+        datetime's time of day, unlike ``NumberToDuration``)."""
+        if isinstance(v, bool):
+            v = int(v)
+        if isinstance(v, int):
+            text, num = str(v), v
+        else:
+            if isinstance(v, float):
+                if not math.isfinite(v):
+                    raise TimeParseError(repr(v), "not a number")
+                dec = Decimal(repr(v))
+            elif isinstance(v, Decimal):
+                dec = v
+            else:
+                return duration_from_number(self._number(v, want_int=False), fsp)
+            text, num = format(dec, "f"), _round_half_away(dec)
+        if _TIME_MAX_HHMMSS < num < 10_000_000_000:
+            raise TimeParseError(text, "out of TIME range", MAX_DURATION_NANOS)
+        if num < -_TIME_MAX_HHMMSS:
+            raise TimeParseError(text, "out of TIME range")
+        return parse_duration(text, fsp)
 
     def _cast_year(self, v: _Value) -> Datum:
         """TiDB ``convertToMysqlYear``: strings through ``StrToInt`` (a 0 that is not 4

@@ -15,7 +15,7 @@ from tidbkv.cast import CastError, ColumnCaster, SQLMode, default_datum, origin_
 from tidbkv.datum import NULL, Datum, Enum, Kind, SetValue
 from tidbkv.json_binary import json_to_text
 from tidbkv.literals import BitLiteral, HexLiteral, Literal
-from tidbkv.mytime import Time
+from tidbkv.mytime import Time, format_duration
 from tidbkv.schema import ColumnInfo, FieldType
 
 
@@ -514,3 +514,34 @@ def test_tidb_convert_table(
     if not accepted:
         with pytest.raises(CastError):
             strict(literal)
+
+
+@pytest.mark.parametrize(
+    ("literal", "loose", "strict_ok"),
+    [
+        (101010, "10:10:10", True),
+        (-101010, "-10:10:10", True),
+        (8385959, "838:59:59", True),
+        (8385960, "838:59:59", False),
+        (8376049, "00:00:00", False),
+        (20111111000001, "00:00:01", True),
+        (201112110102, "11:01:02", True),
+        (10000235959, "838:59:59", False),
+        (1.5, "00:00:02", True),
+        (Decimal("101010.6"), "10:10:11", True),
+        (Decimal("8385959.5"), "838:59:59", False),
+    ],
+)
+def test_numbers_into_time_follow_convert_to_mysql_duration(
+    literal: Literal, loose: str, strict_ok: bool
+) -> None:
+    """TiDB Datum.convertToMysqlDuration: a number's integer value above 838:59:59 (and below
+    10000000000) is the maximum TIME with an error; otherwise ParseDuration of its text, so
+    an 11-digit number is not read as a datetime (NumberToDuration would give 23:59:59)."""
+    loose_c, strict_c = _loose_and_strict(ft(m.TYPE_DURATION, decimal=0))
+    assert format_duration(loose_c(literal).value) == loose
+    if strict_ok:
+        assert format_duration(strict_c(literal).value) == loose
+    else:
+        with pytest.raises(CastError):
+            strict_c(literal)
