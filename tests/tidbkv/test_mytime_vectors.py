@@ -569,3 +569,56 @@ def test_tikv_duration_round_frac(text: str, fsp: int, expected: str) -> None:
     nanos = mt.parse_duration(text, 6)
     assert mt.format_duration(mt.duration_round_frac(nanos, fsp), fsp) == expected
     assert mt.format_duration(mt.round_duration(nanos, fsp), fsp) == expected
+
+
+# TiKV time/mod.rs test_parse_valid_datetime / test_parse_valid_timestamp, the rounding cases
+# (TiDB always rounds the fraction to the column's fsp; TiKV's round=false variants truncate
+# and are left out). TiKV's should_fail lists are not used: TiDB's ParseDateFormat accepts
+# "11-12-13 T 12:34:56" and reads "111213.1" as 2011-12-13 01:00:00 (see TestParseDateFormat).
+TIKV_PARSE_DATETIME = [
+    ("2019-09-16 10:11:12", "20190916101112", 0), ("2019-09-16 10:11:12", "190916101112", 0),
+    ("2019-09-16 10:11:01", "19091610111", 0), ("2019-09-16 10:11:00", "1909161011", 0),
+    ("2019-09-16 10:01:00", "190916101", 0), ("1909-12-10 00:00:00", "19091210", 0),
+    ("2020-02-29 10:00:00", "20200229100000", 0), ("2019-09-16 01:00:00", "1909161", 0),
+    ("2019-09-16 00:00:00", "190916", 0), ("2019-09-01 00:00:00", "19091", 0),
+    ("2019-09-16 10:11:12.111", "190916101112.111", 3),
+    ("2019-09-16 10:11:12.111", "20190916101112.111", 3),
+    ("2019-09-16 10:11:12.67", "20190916101112.666", 2),
+    ("2019-09-16 10:11:13.0", "20190916101112.999", 1), ("2019-09-16 00:00:00", "2019-09-16", 0),
+    ("2019-09-16 10:11:12", "2019-09-16 10:11:12", 0), ("2019-09-16 10:11:12", "2019-09-16T10:11:12", 0),
+    ("2019-09-16 10:11:12.7", "2019-09-16T10:11:12.66", 1),
+    ("2019-09-16 10:11:13.0", "2019-09-16T10:11:12.99", 1),
+    ("2020-01-01 00:00:00.0", "2019-12-31 23:59:59.99", 1),
+    ("2013-05-28 05:12:00", "1305280512.000000000000", 0), ("2013-05-28 05:12:00", "1305280512", 0),
+    ("2020-01-01 00:00:00.0", "    2019-12-31 23:59:59.99   ", 1),
+    ("2020-01-01 00:00:00.000000", "2019-12-31 23:59:59.9999999", 6),
+    ("2020-01-01 00:00:00.000000", "2019-12(31-23.59.59.9999999", 6),
+    ("2020-01-01 00:00:00.000000", "2019-12(31    \t23.59.59.9999999", 6),
+    ("0000-00-00 00:00:00", "00:00:00", 0), ("1970-01-01 00:00:00", "1970-1-1 00:00:00", 0),
+    ("1970-01-01 12:13:09", "1970-1-1 12:13:9", 0), ("1970-01-01 09:08:09", "1970-1-1 9:8:9", 0),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("expected", "text", "fsp"), TIKV_PARSE_DATETIME)
+def test_tikv_parse_datetime_and_timestamp(expected: str, text: str, fsp: int) -> None:
+    assert str(mt.parse_time(text, m.TYPE_DATETIME, fsp)) == expected
+    if expected.startswith(("1909-", "1970-01-01 00:00:00")):
+        # Outside TIMESTAMP's range (from 1970-01-01 00:00:01 UTC): TiDB's Time.Check
+        # rejects it (TiKV's parse_timestamp test does not range-check).
+        with pytest.raises(TimeParseError):
+            mt.parse_time(text, m.TYPE_TIMESTAMP, fsp)
+    else:
+        assert str(mt.parse_time(text, m.TYPE_TIMESTAMP, fsp)) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("2019-2-31", "2019-02-31"), ("2019-2-29", "2019-02-29"), ("2019-4-31", "2019-04-31"),
+     ("2019-02-11", "2019-02-11"), ("2019-02-00", "2019-02-00")],
+)  # fmt: skip
+def test_tikv_allow_invalid_date(text: str, expected: str) -> None:
+    # TiKV time/mod.rs test_allow_invalid_date (ALLOW_INVALID_DATES keeps day <= 31).
+    assert str(mt.parse_time(text, m.TYPE_DATE, 0, allow_invalid_date=True)) == expected
+    for bad in ("2019-1-32", "2019-13-1"):
+        with pytest.raises(TimeParseError):
+            mt.parse_time(bad, m.TYPE_DATE, 0, allow_invalid_date=True)
