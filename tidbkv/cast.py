@@ -55,6 +55,8 @@ from tidbkv.errors import TidbKVError
 from tidbkv.json_binary import JSONError, json_from_python, parse_json_text
 from tidbkv.literals import BitLiteral, HexLiteral, Literal
 from tidbkv.mydecimal import MAX_DECIMAL_SCALE, round_decimal
+from tidbkv.mydecimal import OVERFLOW as DEC_OVERFLOW
+from tidbkv.mydecimal import from_string as dec_from_string
 from tidbkv.mytime import (
     MAX_DURATION_NANOS,
     Time,
@@ -369,7 +371,15 @@ class ColumnCaster:
 
     def _cast_decimal(self, v: _Value) -> Datum:
         # strings keep their exact digits ("1e309" is a decimal overflow, not a float one)
-        n = self._number(v, want_int=True)
+        n: int | Decimal | float
+        if isinstance(v, bytes) and not isinstance(v, HexLiteral | BitLiteral):
+            # TiDB MyDecimal.FromString: '1e -1' is 0.1, '1.5x' is 1.5 truncated
+            n, parse_err = dec_from_string(bytes(v))
+            if parse_err is not None and self.mode.strict:
+                reason = CastError.OUT_OF_RANGE if parse_err == DEC_OVERFLOW else None
+                raise self._err(v, reason or CastError.BAD_NUMBER)
+        else:
+            n = self._number(v, want_int=True)
         if isinstance(n, float):
             if math.isnan(n) or math.isinf(n):
                 raise self._err(v, CastError.OUT_OF_RANGE)

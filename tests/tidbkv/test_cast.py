@@ -545,3 +545,29 @@ def test_numbers_into_time_follow_convert_to_mysql_duration(
     else:
         with pytest.raises(CastError):
             strict_c(literal)
+
+
+@pytest.mark.parametrize(
+    ("literal", "stored", "strict_ok"),
+    [
+        (b"1e -1", "0.10", True),
+        (b"1e - 1", "1.00", False),
+        (b"1e 1dddd ", "10.00", False),
+        (b"123.45.", "123.45", False),
+        (b"  -1.5e+2  ", "-150.00", True),
+        (b"1e18446744073709551620", "0.00", False),
+        (b"1e100", "99999999.99", False),
+        (b"", "0.00", False),
+    ],
+)
+def test_decimal_strings_are_parsed_by_mydecimal_from_string(
+    literal: bytes, stored: str, strict_ok: bool
+) -> None:
+    # TiDB convertToMysqlDecimal: MyDecimal.FromString, then ProduceDecWithSpecifiedTp.
+    loose_c, strict_c = _loose_and_strict(ft(m.TYPE_NEWDECIMAL, flen=10, decimal=2))
+    assert str(loose_c(literal).value) == stored
+    if strict_ok:
+        assert str(strict_c(literal).value) == stored
+    else:
+        with pytest.raises(CastError):
+            strict_c(literal)

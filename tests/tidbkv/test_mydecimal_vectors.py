@@ -8,6 +8,7 @@ from decimal import Decimal
 import pytest
 
 from tidbkv import codec
+from tidbkv import mydecimal as md
 from tidbkv.mydecimal import (
     OVERFLOW,
     TRUNCATED,
@@ -145,3 +146,45 @@ def test_max_decimals_round_trip() -> None:
         assert to_string(from_bin(data, precision, frac)) == text
         neg, _ = to_bin(Decimal("-" + text), precision, frac)
         assert neg < data
+
+
+_N81 = "9" * 81
+
+
+# pingcap/tidb pkg/types/mydecimal_test.go TestFromString (wordBufLen = maxWordBufLen): input,
+# MyDecimal.ToString() of the result, error.
+@pytest.mark.parametrize(
+    ("text", "expected", "err"),
+    [
+        ("12345", "12345", None), ("12345.", "12345", None),
+        ("123.45.", "123.45", md.TRUNCATED), ("-123.45.", "-123.45", md.TRUNCATED),
+        (".00012345000098765", "0.00012345000098765", None),
+        (".12345000098765", "0.12345000098765", None),
+        ("-.000000012345000098765", "-0.000000012345000098765", None),
+        ("1234500009876.5", "1234500009876.5", None), ("123E5", "12300000", None),
+        ("123E-2", "1.23", None), ("1e1073741823", _N81, md.OVERFLOW),
+        ("-1e1073741823", "-" + _N81, md.OVERFLOW),
+        ("1e18446744073709551620", "0", md.BAD_NUMBER), ("1e", "1", md.TRUNCATED),
+        ("1e001", "10", None), ("1e00", "1", None), ("1eabc", "1", md.TRUNCATED),
+        ("1e 1dddd ", "10", md.TRUNCATED), ("1e - 1", "1", md.TRUNCATED), ("1e -1", "0.1", None),
+        ("0." + "0" * 89, "0." + "0" * 72, md.TRUNCATED), ("1asf", "1", md.TRUNCATED),
+        ("1.1.1.1.1", "1.1", md.TRUNCATED), ("1  1", "1", md.TRUNCATED), ("1  ", "1", None),
+    ],
+)  # fmt: skip
+def test_tidb_from_string(text: str, expected: str, err: str | None) -> None:
+    value, got_err = md.from_string(text)
+    assert (md.to_string(value), got_err) == (expected, err)
+    assert md.from_string(text.encode()) == (value, got_err)
+
+
+def test_from_string_edges() -> None:
+    # No digits: zero with an error; the sign of zero is dropped; 82+ integer digits keep the
+    # lowest 81 (fixWordCntError overflow); an exponent past 81 digits is 81 nines.
+    for text in ("", "   ", "-", ".", "abc", "+e1"):
+        assert md.from_string(text) == (Decimal(0), md.BAD_NUMBER)
+    assert md.to_string(md.from_string("-0.00")[0]) == "0.00"
+    assert md.from_string("1" + "0" * 81) == (Decimal(0), md.OVERFLOW)
+    assert md.from_string("2" * 82)[0] == Decimal("2" * 81)
+    assert md.from_string("-1e81") == (Decimal("-" + _N81), md.OVERFLOW)
+    assert md.from_string("1e-100") == (Decimal(0), md.TRUNCATED)
+    assert md.from_string("\t -1.5e+2 ") == (Decimal(-150), None)
