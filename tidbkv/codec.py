@@ -11,7 +11,8 @@ Public API:
   ``encoding/binary`` zig-zag varint and LEB128 uvarint.
 * ``encode_compact_bytes`` / ``decode_compact_bytes`` — varint length + bytes.
 * ``encode_float`` / ``decode_float`` (and ``_desc``) — comparable float64: sign bit set for
-  non-negative values, all bits inverted for negative ones, big-endian.
+  values ``>= 0`` (so -0.0 encodes as +0.0, as in TiDB), all bits inverted for negative ones,
+  big-endian.
 * ``encode_decimal(value, precision=0, frac=0)`` / ``decode_decimal`` — ``precision || frac ||
   MySQL binary decimal`` (``codec.EncodeDecimal``; precision 0 = the value's own);
   ``decode_decimal_full`` also returns precision and frac.
@@ -226,10 +227,14 @@ def decode_compact_bytes(b: bytes) -> tuple[bytes, bytes]:
 
 
 def _float_to_cmp(f: float) -> int:
+    # TiDB branches on ``f >= 0``, not on the sign bit, so -0.0 (bits 0x8000000000000000)
+    # takes the non-negative branch and encodes exactly like +0.0. (TiKV's
+    # ``encode_f64_to_comparable_u64`` uses ``is_sign_positive`` and would give 0x7fff...;
+    # the bytes in the store are TiDB's.)
     u = int(_BE64.unpack(_BEF64.pack(f))[0])
-    if u & _SIGN:
-        return ~u & _U64
-    return u | _SIGN
+    if f >= 0:
+        return u | _SIGN
+    return ~u & _U64
 
 
 def _cmp_to_float(u: int) -> float:
@@ -238,7 +243,7 @@ def _cmp_to_float(u: int) -> float:
 
 
 def encode_float(f: float) -> bytes:
-    """Comparable float64 (``codec.EncodeFloat``); -0.0 is not folded into +0.0."""
+    """Comparable float64 (``codec.EncodeFloat``); -0.0 encodes (and so decodes) as +0.0."""
     return _BE64.pack(_float_to_cmp(f))
 
 

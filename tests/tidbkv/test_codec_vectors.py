@@ -172,9 +172,10 @@ def test_float_codec_round_trips_and_orders() -> None:
         assert _cmp(codec.encode_float_desc(a), codec.encode_float_desc(b)) == -ret
 
 
-def test_negative_zero_sorts_just_below_positive_zero() -> None:
-    """EncodeFloat does not fold -0.0: its key is the complement of +0.0's sign-set bits."""
-    assert codec.encode_float(-0.0) < codec.encode_float(0.0) < codec.encode_float(5e-324)
+def test_negative_zero_has_the_key_of_positive_zero() -> None:
+    """EncodeFloat branches on ``f >= 0``: -0.0 gets +0.0's key, between the smallest
+    negative and the smallest positive subnormal."""
+    assert codec.encode_float(-0.0) == codec.encode_float(0.0) < codec.encode_float(5e-324)
     assert codec.encode_float(-5e-324) < codec.encode_float(-0.0)
 
 
