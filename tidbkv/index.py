@@ -284,7 +284,9 @@ def _gen_v1(
             if need_restored_data(col.field_type, new_collation):
                 ids.append(col.id)
                 if is_bin_collation(col.field_type.collate):
-                    data.append(Datum.uint64(tail_space_count(bytes(v.value))))
+                    # a NULL's GetString() is "": 0 trailing spaces
+                    raw = b"" if v.value is None else bytes(v.value)
+                    data.append(Datum.uint64(tail_space_count(raw)))
                 else:
                     data.append(v)
         if handle_restored:

@@ -276,3 +276,26 @@ def test_binary_pads_with_zeros_and_char_trims_spaces_in_keys_and_values() -> No
         ("016162000000000000fb" + H1, b"0"),
         ("016162000000000000f9" + H1, b"0"),
     ]
+
+
+def test_null_in_a_restored_bin_column_of_a_clustered_index() -> None:
+    """GenIndexValueForClusteredIndexVersion1 writes a _bin column's trailing-space count from
+    ``GetString()``, which is "" for NULL (count 0); a NULL _ci column is a NULL in the
+    restored row. (Found by the fast-path property test: this raised TypeError.)"""
+    t = table(
+        9,
+        [
+            col("c0", ft(m.TYPE_LONG)),
+            col("c1", ft(m.TYPE_VARCHAR, flen=8)),
+            col("c2", ft(m.TYPE_VARCHAR, flen=8, collate="utf8mb4_general_ci")),
+        ],
+        indices=[index(1, "PRIMARY", ["c0"], primary=True), index(2, "i0", ["c0", "c1", "c2"])],
+        clustered=True,
+    )
+    _, idx = TableEncoder(t).encode([0, None, None], 1)
+    assert [(k.hex(), v.hex()) for k, v in idx] == [
+        (
+            "7480000000000000095f6980000000000000020380000000000000000000038000000000000000",
+            "007d018000010001000203010000",
+        )
+    ]
