@@ -79,24 +79,20 @@ class Error(_message.Message):
     def __init__(self, type: _Optional[_Union[ErrorType, str]] = ..., message: _Optional[str] = ...) -> None: ...
 
 class TsoRequest(_message.Message):
-    __slots__ = ("header", "count", "dc_location")
+    __slots__ = ("header", "count")
     HEADER_FIELD_NUMBER: _ClassVar[int]
     COUNT_FIELD_NUMBER: _ClassVar[int]
-    DC_LOCATION_FIELD_NUMBER: _ClassVar[int]
     header: RequestHeader
     count: int
-    dc_location: str
-    def __init__(self, header: _Optional[_Union[RequestHeader, _Mapping]] = ..., count: _Optional[int] = ..., dc_location: _Optional[str] = ...) -> None: ...
+    def __init__(self, header: _Optional[_Union[RequestHeader, _Mapping]] = ..., count: _Optional[int] = ...) -> None: ...
 
 class Timestamp(_message.Message):
-    __slots__ = ("physical", "logical", "suffix_bits")
+    __slots__ = ("physical", "logical")
     PHYSICAL_FIELD_NUMBER: _ClassVar[int]
     LOGICAL_FIELD_NUMBER: _ClassVar[int]
-    SUFFIX_BITS_FIELD_NUMBER: _ClassVar[int]
     physical: int
     logical: int
-    suffix_bits: int
-    def __init__(self, physical: _Optional[int] = ..., logical: _Optional[int] = ..., suffix_bits: _Optional[int] = ...) -> None: ...
+    def __init__(self, physical: _Optional[int] = ..., logical: _Optional[int] = ...) -> None: ...
 
 class TsoResponse(_message.Message):
     __slots__ = ("header", "count", "timestamp")
@@ -109,7 +105,7 @@ class TsoResponse(_message.Message):
     def __init__(self, header: _Optional[_Union[ResponseHeader, _Mapping]] = ..., count: _Optional[int] = ..., timestamp: _Optional[_Union[Timestamp, _Mapping]] = ...) -> None: ...
 
 class Member(_message.Message):
-    __slots__ = ("name", "member_id", "peer_urls", "client_urls", "leader_priority", "deploy_path", "binary_version", "git_hash", "dc_location")
+    __slots__ = ("name", "member_id", "peer_urls", "client_urls", "leader_priority", "deploy_path", "binary_version", "git_hash")
     NAME_FIELD_NUMBER: _ClassVar[int]
     MEMBER_ID_FIELD_NUMBER: _ClassVar[int]
     PEER_URLS_FIELD_NUMBER: _ClassVar[int]
@@ -118,7 +114,6 @@ class Member(_message.Message):
     DEPLOY_PATH_FIELD_NUMBER: _ClassVar[int]
     BINARY_VERSION_FIELD_NUMBER: _ClassVar[int]
     GIT_HASH_FIELD_NUMBER: _ClassVar[int]
-    DC_LOCATION_FIELD_NUMBER: _ClassVar[int]
     name: str
     member_id: int
     peer_urls: _containers.RepeatedScalarFieldContainer[str]
@@ -127,8 +122,7 @@ class Member(_message.Message):
     deploy_path: str
     binary_version: str
     git_hash: str
-    dc_location: str
-    def __init__(self, name: _Optional[str] = ..., member_id: _Optional[int] = ..., peer_urls: _Optional[_Iterable[str]] = ..., client_urls: _Optional[_Iterable[str]] = ..., leader_priority: _Optional[int] = ..., deploy_path: _Optional[str] = ..., binary_version: _Optional[str] = ..., git_hash: _Optional[str] = ..., dc_location: _Optional[str] = ...) -> None: ...
+    def __init__(self, name: _Optional[str] = ..., member_id: _Optional[int] = ..., peer_urls: _Optional[_Iterable[str]] = ..., client_urls: _Optional[_Iterable[str]] = ..., leader_priority: _Optional[int] = ..., deploy_path: _Optional[str] = ..., binary_version: _Optional[str] = ..., git_hash: _Optional[str] = ...) -> None: ...
 
 class GetMembersRequest(_message.Message):
     __slots__ = ("header",)
@@ -137,25 +131,16 @@ class GetMembersRequest(_message.Message):
     def __init__(self, header: _Optional[_Union[RequestHeader, _Mapping]] = ...) -> None: ...
 
 class GetMembersResponse(_message.Message):
-    __slots__ = ("header", "members", "leader", "etcd_leader", "tso_allocator_leaders")
-    class TsoAllocatorLeadersEntry(_message.Message):
-        __slots__ = ("key", "value")
-        KEY_FIELD_NUMBER: _ClassVar[int]
-        VALUE_FIELD_NUMBER: _ClassVar[int]
-        key: str
-        value: Member
-        def __init__(self, key: _Optional[str] = ..., value: _Optional[_Union[Member, _Mapping]] = ...) -> None: ...
+    __slots__ = ("header", "members", "leader", "etcd_leader")
     HEADER_FIELD_NUMBER: _ClassVar[int]
     MEMBERS_FIELD_NUMBER: _ClassVar[int]
     LEADER_FIELD_NUMBER: _ClassVar[int]
     ETCD_LEADER_FIELD_NUMBER: _ClassVar[int]
-    TSO_ALLOCATOR_LEADERS_FIELD_NUMBER: _ClassVar[int]
     header: ResponseHeader
     members: _containers.RepeatedCompositeFieldContainer[Member]
     leader: Member
     etcd_leader: Member
-    tso_allocator_leaders: _containers.MessageMap[str, Member]
-    def __init__(self, header: _Optional[_Union[ResponseHeader, _Mapping]] = ..., members: _Optional[_Iterable[_Union[Member, _Mapping]]] = ..., leader: _Optional[_Union[Member, _Mapping]] = ..., etcd_leader: _Optional[_Union[Member, _Mapping]] = ..., tso_allocator_leaders: _Optional[_Mapping[str, Member]] = ...) -> None: ...
+    def __init__(self, header: _Optional[_Union[ResponseHeader, _Mapping]] = ..., members: _Optional[_Iterable[_Union[Member, _Mapping]]] = ..., leader: _Optional[_Union[Member, _Mapping]] = ..., etcd_leader: _Optional[_Union[Member, _Mapping]] = ...) -> None: ...
 
 class TimeInterval(_message.Message):
     __slots__ = ("start_timestamp", "end_timestamp")

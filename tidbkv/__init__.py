@@ -24,4 +24,20 @@ Modules (each lists its public API in its own docstring):
   ``TableEncoder.encode``.
 * ``tidbkv.decoder`` — ``RowDecoder``: KV pairs → column values.
 * ``tidbkv.checksum`` — ``KVChecksum`` (CRC-64/XZ XOR, kvs, bytes).
+
+Finding a TiDB / TiKV function here: names are the Go (or Rust) names in snake_case, in the
+module of the same package — ``codec.EncodeCompactBytes`` → ``tidbkv.codec.encode_compact_bytes``,
+``tablecodec.DecodeIndexKey`` → ``tidbkv.keys.decode_index_key``, index values
+(``GenIndexValuePortal``, ``DecodeHandleInIndexValue`` ...) → ``tidbkv.index``,
+``rowcodec.Encoder.Encode`` → ``tidbkv.rowcodec.encode_row``, ``types.MyDecimal.ToBin`` /
+``FromBin`` / ``FromString`` → ``tidbkv.mydecimal.to_bin`` / ``from_bin`` / ``from_string``,
+``types.ParseTime`` / ``ParseDuration`` / ``Time.ToPackedUint`` → ``tidbkv.mytime.parse_time`` /
+``parse_duration`` / ``Time.to_packed_uint``, ``types.ParseBinaryJSONFromString`` →
+``tidbkv.json_binary.parse_json_text``, ``collate.GetCollator(name).Key`` →
+``tidbkv.collate.get_collator(name).key``. Each module docstring has a "TiDB names" list for
+the cases where the name differs. Conventions: Go's ``(rest, value, err)`` returns become
+``(value, rest)`` or an exception; errors TiDB returns together with a value (truncation,
+overflow) are returned as an error code (``to_bin``, ``from_string``) or carried on the
+exception (``TimeParseError.partial``); keys and values are ``bytes``; a handle is an ``int``
+or the encoded common-handle ``bytes``.
 """

@@ -42,8 +42,9 @@ import datetime as _dt
 import math
 import re
 import struct
+import sys
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from typing import Any
 
@@ -54,11 +55,14 @@ from tidbkv.errors import TidbKVError
 from tidbkv.json_binary import JSONError, json_from_python, parse_json_text
 from tidbkv.literals import BitLiteral, HexLiteral, Literal
 from tidbkv.mydecimal import MAX_DECIMAL_SCALE, round_decimal
+from tidbkv.mydecimal import OVERFLOW as DEC_OVERFLOW
+from tidbkv.mydecimal import from_string as dec_from_string
 from tidbkv.mytime import (
     MAX_DURATION_NANOS,
     Time,
     TimeParseError,
     days_in_month,
+    dst_adjusted,
     duration_from_number,
     local_to_utc,
     parse_duration,
@@ -157,6 +161,14 @@ def _lit_repr(v: Literal) -> object:
     return v
 
 
+_HUGE = Decimal(1 << 65)
+_HUGE_DECIMAL = Decimal("1e70")
+_TINY_DECIMAL = Decimal("1e-40")
+
+
+_TIME_MAX_HHMMSS = 8385959  # 838:59:59 as a number (types.MaxDuration)
+
+
 def _round_half_away(x: Decimal) -> int:
     with localcontext() as ctx:
         ctx.prec = 100
@@ -172,11 +184,38 @@ def _parse_number_prefix(b: bytes) -> tuple[str, bool]:
     return mo.group(1).decode("ascii"), not rest.strip(b" \t\n\r\f\v")
 
 
+_GO_BASES = {"0x": 16, "0b": 2, "0o": 8}
+
+
+def _go_parse_uint(s: str) -> int | None:
+    """Go ``strconv.ParseUint(s, 0, 64)``: decimal, ``0x`` / ``0b`` / ``0o`` prefixes, a
+    leading ``0`` means octal; no sign, no spaces; None when it is not such a number."""
+    base, body = 10, s
+    prefix = s[:2].lower()
+    if prefix in _GO_BASES:
+        base, body = _GO_BASES[prefix], s[2:]
+    elif s.startswith("0") and len(s) > 1:
+        base, body = 8, s[1:]
+    if not body or not body.isascii() or not body.isalnum():
+        return None
+    try:
+        n = int(body, base)
+    except ValueError:
+        return None
+    return n if n < 1 << 64 else None
+
+
 def _round_float(f: float, frac: int) -> float:
+    """TiDB ``types.Round(f, dec)``: ``math.Round(f * 10**dec) / 10**dec`` in float64 (so
+    1.005 → 1.0, since 1.005 * 100 is 100.49999999999999)."""
     if frac < 0 or math.isinf(f) or math.isnan(f):
         return f
-    d = Decimal(repr(f)).quantize(Decimal(1).scaleb(-frac), rounding=ROUND_HALF_UP)
-    return float(d)
+    shift = 10.0**frac
+    tmp = f * shift
+    if math.isinf(tmp):
+        return f
+    rounded = float(Decimal(tmp).quantize(Decimal(1), rounding=ROUND_HALF_UP))  # Go math.Round
+    return rounded / shift
 
 
 def _float32(f: float) -> float:
@@ -266,8 +305,8 @@ class ColumnCaster:
             return 0
         try:
             if "e" in text.lower():
-                f = float(text)
-                return f if not want_int else Decimal(repr(f))
+                # integers take the exact value (TiDB floatStrToIntStr), not a float's
+                return Decimal(text) if want_int else float(text)
             return Decimal(text) if ("." in text or want_int) else int(text)
         except (ValueError, InvalidOperation) as exc:  # pragma: no cover - regex guarantees form
             raise self._err(v, CastError.BAD_NUMBER) from exc
@@ -277,8 +316,17 @@ class ColumnCaster:
         if isinstance(n, float):
             if math.isnan(n) or math.isinf(n):
                 raise self._err(v, CastError.OUT_OF_RANGE)
+            bits = _INT_BITS[self.ft.tp]
+            hi = (1 << bits) - 1 if self.ft.unsigned else (1 << (bits - 1)) - 1
+            if not self.ft.unsigned and _round_half_away(Decimal(n)) == int(float(hi)):
+                # TiDB ConvertFloatToInt: a value equal to float64(MaxInt) is MaxInt, no
+                # overflow (float64(2**63 - 1) is 2**63)
+                return Datum(Kind.INT64, hi)
             n = Decimal(repr(n))
-        iv = _round_half_away(n) if isinstance(n, Decimal) else int(n)
+        if isinstance(n, Decimal) and n.copy_abs() > _HUGE:
+            iv = int(_HUGE.copy_sign(n))  # beyond any integer column: clamped or refused below
+        else:
+            iv = _round_half_away(n) if isinstance(n, Decimal) else int(n)
         bits = _INT_BITS[self.ft.tp]
         if self.ft.unsigned:
             lo, hi = 0, (1 << bits) - 1
@@ -297,6 +345,9 @@ class ColumnCaster:
         except OverflowError as exc:
             raise self._err(v, CastError.OUT_OF_RANGE) from exc
         ft = self.ft
+        if math.isinf(f) and isinstance(v, bytes) and not self.mode.strict:
+            # TiDB StrToFloat: a string beyond the double range becomes +-MaxFloat64
+            f = math.copysign(sys.float_info.max, f)
         if math.isnan(f) or math.isinf(f):
             raise self._err(v, CastError.OUT_OF_RANGE)
         if ft.decimal >= 0 and ft.flen > 0 and ft.decimal < 31:
@@ -319,7 +370,16 @@ class ColumnCaster:
         return Datum(Kind.FLOAT64, f)
 
     def _cast_decimal(self, v: _Value) -> Datum:
-        n = self._number(v, want_int=False)
+        # strings keep their exact digits ("1e309" is a decimal overflow, not a float one)
+        n: int | Decimal | float
+        if isinstance(v, bytes) and not isinstance(v, HexLiteral | BitLiteral):
+            # TiDB MyDecimal.FromString: '1e -1' is 0.1, '1.5x' is 1.5 truncated
+            n, parse_err = dec_from_string(bytes(v))
+            if parse_err is not None and self.mode.strict:
+                reason = CastError.OUT_OF_RANGE if parse_err == DEC_OVERFLOW else None
+                raise self._err(v, reason or CastError.BAD_NUMBER)
+        else:
+            n = self._number(v, want_int=True)
         if isinstance(n, float):
             if math.isnan(n) or math.isinf(n):
                 raise self._err(v, CastError.OUT_OF_RANGE)
@@ -328,6 +388,10 @@ class ColumnCaster:
         prec = self.ft.flen if self.ft.flen > 0 else 10
         frac = self.ft.decimal if self.ft.decimal >= 0 else 0
         frac = min(frac, MAX_DECIMAL_SCALE)
+        if dec.copy_abs() >= _HUGE_DECIMAL:
+            dec = _HUGE_DECIMAL.copy_sign(dec)  # far beyond DECIMAL(65): overflows below
+        elif dec.copy_abs() < _TINY_DECIMAL:
+            dec = Decimal(0)
         r = round_decimal(dec, frac)
         if self.ft.unsigned and r < 0:
             if self.mode.strict:
@@ -450,13 +514,16 @@ class ColumnCaster:
     def _cast_time(self, v: _Value) -> Datum:
         tp = self.ft.tp
         fsp = 0 if tp == m.TYPE_DATE else self._fsp()
+        # parsed as DATE / DATETIME with the lenient flags; sql_mode decides below
+        parse_tp = m.TYPE_DATE if tp == m.TYPE_DATE else m.TYPE_DATETIME
         try:
             if isinstance(v, HexLiteral | BitLiteral):
                 raise TimeParseError(repr(v), "binary literal")
             if isinstance(v, bytes):
-                t = parse_time(bytes(v), tp, fsp)
+                t = parse_time(bytes(v), parse_tp, fsp, time_zone=self.tz, allow_invalid_date=True)
             else:
-                t = time_from_number(v, tp, fsp)
+                t = time_from_number(v, parse_tp, fsp, time_zone=self.tz, allow_invalid_date=True)
+            t = replace(t, tp=tp)
         except TimeParseError as exc:
             if self.mode.strict:
                 raise self._err(v, CastError.INVALID_DATE, exc.reason) from exc
@@ -466,7 +533,12 @@ class ColumnCaster:
             try:
                 utc = local_to_utc(t, self.tz)
             except TimeParseError as exc:
-                raise self._err(v, CastError.INVALID_DATE, exc.reason) from exc
+                # a wall time skipped by a DST change: TiDB errors in strict mode and
+                # otherwise stores the transition instant (AdjustedGoTime)
+                if self.mode.strict or not t.is_valid_calendar_date:
+                    raise self._err(v, CastError.INVALID_DATE, exc.reason) from exc
+                t = dst_adjusted(t, self.tz)
+                utc = local_to_utc(t, self.tz)
             if not (_TS_MIN.to_packed_uint() <= utc.to_packed_uint() <= _TS_MAX.to_packed_uint()):
                 if self.mode.strict:
                     raise self._err(v, CastError.INVALID_DATE, "timestamp out of range")
@@ -481,12 +553,12 @@ class ColumnCaster:
             nanos = (
                 parse_duration(bytes(v), fsp)
                 if isinstance(v, bytes)
-                else duration_from_number(v, fsp)
+                else self._number_to_duration(v, fsp)
             )
         except TimeParseError as exc:
             if self.mode.strict:
                 raise self._err(v, CastError.INVALID_TIME, exc.reason) from exc
-            nanos = 0
+            nanos = exc.partial if exc.partial is not None else 0
         nanos = round_duration(nanos, fsp)
         if abs(nanos) > MAX_DURATION_NANOS:
             if self.mode.strict:
@@ -494,30 +566,62 @@ class ColumnCaster:
             nanos = int(math.copysign(MAX_DURATION_NANOS, nanos))
         return Datum(Kind.DURATION, nanos, "", 0, fsp)
 
+    def _number_to_duration(self, v: _Value, fsp: int) -> int:
+        """TiDB ``Datum.convertToMysqlDuration`` for numbers: the number rounded to an
+        integer decides the overflow cases (above 838:59:59 and below 10000000000 → the
+        maximum TIME with an error; below -838:59:59 → an error), everything else is
+        ``ParseDuration`` of the number's text (so 11+ digit numbers are not read as a
+        datetime's time of day, unlike ``NumberToDuration``)."""
+        if isinstance(v, bool):
+            v = int(v)
+        if isinstance(v, int):
+            text, num = str(v), v
+        else:
+            if isinstance(v, float):
+                if not math.isfinite(v):
+                    raise TimeParseError(repr(v), "not a number")
+                dec = Decimal(repr(v))
+            elif isinstance(v, Decimal):
+                dec = v
+            else:
+                return duration_from_number(self._number(v, want_int=False), fsp)
+            text, num = format(dec, "f"), _round_half_away(dec)
+        if _TIME_MAX_HHMMSS < num < 10_000_000_000:
+            raise TimeParseError(text, "out of TIME range", MAX_DURATION_NANOS)
+        if num < -_TIME_MAX_HHMMSS:
+            raise TimeParseError(text, "out of TIME range")
+        return parse_duration(text, fsp)
+
     def _cast_year(self, v: _Value) -> Datum:
+        """TiDB ``convertToMysqlYear``: strings through ``StrToInt`` (a 0 that is not 4
+        characters long and starts with '0' means 2000), then ``AdjustYear`` (1-69 → 20xx,
+        70-99 → 19xx; outside 1901..2155 an error, or the nearest bound when not strict)."""
+        adjust = False
         if isinstance(v, bytes) and not isinstance(v, HexLiteral | BitLiteral):
-            text, whole = _parse_number_prefix(bytes(v))
-            if not whole or not text:
+            raw = bytes(v)
+            trimmed = raw.strip(b" \t\n\r\f\v")
+            text, whole = _parse_number_prefix(trimmed)
+            if not whole and self.mode.strict:
+                raise self._err(v, CastError.BAD_NUMBER)
+            y = _round_half_away(Decimal(text)) if text else 0
+            if not -(1 << 63) <= y < 1 << 63:
                 if self.mode.strict:
-                    raise self._err(v, CastError.BAD_NUMBER)
+                    raise self._err(v, CastError.OUT_OF_RANGE, "year")
                 return Datum(Kind.INT64, 0)
-            y = _round_half_away(Decimal(text))
-            digits = bytes(v).strip()
-            if y == 0 and len(digits) < 4:
-                return Datum(Kind.INT64, 2000)
+            adjust = len(raw) != 4 and y == 0 and trimmed.startswith(b"0")
         else:
             n = self._number(v, want_int=True)
             y = _round_half_away(Decimal(repr(n)) if isinstance(n, float) else Decimal(n))
-        if y == 0:
+        if y == 0 and not adjust:
             return Datum(Kind.INT64, 0)
-        if 1 <= y <= 69:
+        if 0 <= y <= 69:
             y += 2000
         elif 70 <= y <= 99:
             y += 1900
         if not 1901 <= y <= 2155:
             if self.mode.strict:
                 raise self._err(v, CastError.OUT_OF_RANGE, "year")
-            y = 0
+            y = 0 if y < 0 else 1901 if y < 1901 else 2155
         return Datum(Kind.INT64, y)
 
     # -- enum / set / bit / json ---------------------------------------------------------
@@ -537,9 +641,9 @@ class ColumnCaster:
             for i, e in enumerate(elems):
                 if self._member_key(e) == key:
                     return Datum(Kind.ENUM, Enum(e, i + 1))
-            text, whole = _parse_number_prefix(bytes(v))
-            if whole and text.isdigit():
-                return self._enum_by_index(v, int(text))
+            num = _go_parse_uint(s)  # ParseEnumName falls back to strconv.ParseUint(name, 0, 64)
+            if num is not None:
+                return self._enum_by_index(v, num)
             if self.mode.strict:
                 raise self._err(v, CastError.BAD_ENUM)
             return Datum(Kind.ENUM, Enum("", 0))
@@ -569,12 +673,14 @@ class ColumnCaster:
             for part in s.split(","):
                 idx = keys.get(self._member_key(part))
                 if idx is None:
-                    text, whole = _parse_number_prefix(bytes(v))
-                    if whole and text.isdigit() and "," not in s:
-                        return self._set_by_mask(v, int(text))
+                    # ParseSetName: not all members known → strconv.ParseUint(name, 0, 64);
+                    # failing that the value is an error (strict) or the empty set
+                    num = _go_parse_uint(s)
+                    if num is not None:
+                        return self._set_by_mask(v, num)
                     if self.mode.strict:
                         raise self._err(v, CastError.BAD_SET, part)
-                    continue
+                    return Datum(Kind.SET, SetValue("", 0))
                 mask |= 1 << idx
             return self._set_by_mask(v, mask)
         n = self._number(v, want_int=True)
@@ -587,7 +693,7 @@ class ColumnCaster:
         if mask < 0 or mask >= 1 << n:
             if self.mode.strict:
                 raise self._err(v, CastError.BAD_SET)
-            mask &= (1 << n) - 1
+            mask = 0  # ParseSetValue fails: TiDB keeps the empty set
         names = ",".join(e for i, e in enumerate(self.ft.elems) if mask >> i & 1)
         return Datum(Kind.SET, SetValue(names, mask))
 

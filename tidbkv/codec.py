@@ -11,7 +11,8 @@ Public API:
   ``encoding/binary`` zig-zag varint and LEB128 uvarint.
 * ``encode_compact_bytes`` / ``decode_compact_bytes`` — varint length + bytes.
 * ``encode_float`` / ``decode_float`` (and ``_desc``) — comparable float64: sign bit set for
-  non-negative values, all bits inverted for negative ones, big-endian.
+  values ``>= 0`` (so -0.0 encodes as +0.0, as in TiDB), all bits inverted for negative ones,
+  big-endian.
 * ``encode_decimal(value, precision=0, frac=0)`` / ``decode_decimal`` — ``precision || frac ||
   MySQL binary decimal`` (``codec.EncodeDecimal``; precision 0 = the value's own);
   ``decode_decimal_full`` also returns precision and frac.
@@ -27,6 +28,12 @@ Public API:
 * ``decode_one(b) -> (Datum, rest)``, ``decode_key(b) -> list[Datum]`` (``codec.Decode``; also
   named ``decode``),
   ``cut_one(b) -> (datum bytes, rest)`` (``codec.CutOne``), ``cut_columns``.
+* Under TiDB's names: ``encoded_bytes_length`` (``EncodedBytesLength``), ``encode_bytes_ext``
+  (``EncodeBytesExt``), ``encode_int_to_cmp_uint`` / ``decode_cmp_uint_to_int``
+  (``EncodeIntToCmpUint`` / ``DecodeCmpUintToInt``), ``cut_column_id`` (``CutColumnID``),
+  ``encode_mysql_time`` (``EncodeMySQLTime``). ``EncodeInt`` ... ``DecodeComparableUvarint``,
+  ``EncodeKey``, ``EncodeValue``, ``DecodeOne``, ``CutOne`` map to the snake_case names above;
+  Go's ``(rest, value, err)`` returns become ``(value, rest)`` or an exception.
 
 Datums are ``tidbkv.datum.Datum`` values. Decoding yields the raw kinds the bytes carry
 (``INT64``, ``UINT64``, ``FLOAT64``, ``BYTES``, ``DECIMAL``, ``DURATION``, ``JSON``, ``NULL``,
@@ -220,10 +227,14 @@ def decode_compact_bytes(b: bytes) -> tuple[bytes, bytes]:
 
 
 def _float_to_cmp(f: float) -> int:
+    # TiDB branches on ``f >= 0``, not on the sign bit, so -0.0 (bits 0x8000000000000000)
+    # takes the non-negative branch and encodes exactly like +0.0. (TiKV's
+    # ``encode_f64_to_comparable_u64`` uses ``is_sign_positive`` and would give 0x7fff...;
+    # the bytes in the store are TiDB's.)
     u = int(_BE64.unpack(_BEF64.pack(f))[0])
-    if u & _SIGN:
-        return ~u & _U64
-    return u | _SIGN
+    if f >= 0:
+        return u | _SIGN
+    return ~u & _U64
 
 
 def _cmp_to_float(u: int) -> float:
@@ -232,7 +243,7 @@ def _cmp_to_float(u: int) -> float:
 
 
 def encode_float(f: float) -> bytes:
-    """Comparable float64 (``codec.EncodeFloat``); -0.0 is not folded into +0.0."""
+    """Comparable float64 (``codec.EncodeFloat``); -0.0 encodes (and so decodes) as +0.0."""
     return _BE64.pack(_float_to_cmp(f))
 
 
@@ -577,3 +588,43 @@ def decode(b: bytes, size_hint: int = 0) -> list[Datum]:
     """``codec.Decode(b, size)``: every datum of ``b`` (the size is only a capacity hint)."""
     del size_hint
     return decode_key(b)
+
+
+# --------------------------------------------------------------------------------------------
+# small helpers under their TiDB names
+
+
+def encoded_bytes_length(data_len: int) -> int:
+    """Length of ``encode_bytes`` of ``data_len`` bytes (``codec.EncodedBytesLength``)."""
+    return (data_len // ENC_GROUP_SIZE + 1) * (ENC_GROUP_SIZE + 1)
+
+
+def encode_bytes_ext(data: bytes, is_raw_kv: bool) -> bytes:
+    """``codec.EncodeBytesExt``: the bytes as they are for raw KV, else ``encode_bytes``."""
+    return bytes(data) if is_raw_kv else encode_bytes(data)
+
+
+def encode_int_to_cmp_uint(v: int) -> int:
+    """The uint64 whose big-endian bytes are ``encode_int(v)`` (``codec.EncodeIntToCmpUint``)."""
+    return (v & _U64) ^ _SIGN
+
+
+def decode_cmp_uint_to_int(u: int) -> int:
+    """Inverse of ``encode_int_to_cmp_uint`` (``codec.DecodeCmpUintToInt``)."""
+    v = (u & _U64) ^ _SIGN
+    return v - (1 << 64) if v & _SIGN else v
+
+
+def cut_column_id(b: bytes) -> tuple[bytes, int]:
+    """``(rest, column ID)`` of a row-v1 column ID datum (``codec.CutColumnID``: skip the
+    flag byte, then a varint)."""
+    if not b:
+        raise DecodeError("column id", b, "invalid encoded key")
+    n, rest = decode_varint(b[1:])
+    return rest, n
+
+
+def encode_mysql_time(t: _Time, time_zone: _dt.tzinfo | None = None) -> bytes:
+    """``codec.EncodeMySQLTime``: ``encode_uint`` of the packed time (a TIMESTAMP converted
+    from ``time_zone`` to UTC first); no flag byte."""
+    return encode_uint(_to_utc(t, time_zone).to_packed_uint())

@@ -16,11 +16,12 @@ collation                                      key
 ``utf8mb4_unicode_ci``, ``utf8_unicode_ci``     trailing spaces trimmed, UCA 4.0.0 primary
                                                 weights (BMP; above U+FFFF → 0xFFFD)
 ``utf8mb4_0900_ai_ci``                          UCA 9.0.0 primary weights, NO PAD
-``gbk_bin``                                     GBK bytes (``?`` for unmappable), PAD SPACE
+``gbk_bin``, ``gb18030_bin``                    GBK / GB18030 bytes (``?`` for unmappable
+                                                characters and invalid UTF-8 bytes), PAD SPACE
 =============================================  ==============================================
 
 Unknown collation names fall back to ``utf8mb4_bin`` as TiDB's ``GetCollator`` does;
-``gbk_chinese_ci``, the GB18030 collations and ``utf8mb4_0900_as_cs`` raise
+``gbk_chinese_ci``, ``gb18030_chinese_ci`` and ``utf8mb4_0900_as_cs`` raise
 ``UnsupportedCollationError``.
 
 The general_ci, unicode_ci and 0900_ai_ci weight tables are data files in
@@ -33,6 +34,7 @@ Public API: ``Collator``, ``get_collator``, ``is_bin_collation``, ``truncate_tai
 
 from __future__ import annotations
 
+import re
 from functools import cache
 
 from tidbkv.errors import TidbKVError
@@ -42,9 +44,7 @@ _BIN_COLLATIONS = frozenset(
     {"ascii_bin", "latin1_bin", "utf8_bin", "utf8mb4_bin", "binary", "utf8mb4_0900_bin"}
 )
 _PADDING_BIN = frozenset({"ascii_bin", "latin1_bin", "utf8_bin", "utf8mb4_bin"})
-_UNSUPPORTED = frozenset(
-    {"gbk_chinese_ci", "gb18030_bin", "gb18030_chinese_ci", "utf8mb4_0900_as_cs"}
-)
+_UNSUPPORTED = frozenset({"gbk_chinese_ci", "gb18030_chinese_ci", "utf8mb4_0900_as_cs"})
 
 
 class UnsupportedCollationError(TidbKVError, ValueError):
@@ -99,21 +99,33 @@ class _NoPad(Collator):
         self.name = name
 
 
-class _GBKBin(Collator):
-    """``gbk_bin``: the GBK bytes of the text, PAD SPACE; unencodable characters → ``?``."""
+_INVALID_UTF8 = re.compile("[\udc80-\udcff]")
+
+
+class _EncodedBin(Collator):
+    """``gbk_bin`` / ``gb18030_bin``: the text's bytes in that charset, PAD SPACE; each byte
+    that is not part of valid UTF-8, and each character the charset cannot encode, becomes
+    ``?`` (TiDB ``TestCampareInvalidUTF8Rune``, TiKV ``GbkBin`` / ``Gb18030Bin``)."""
 
     pad_space = True
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, codec: str) -> None:
         self.name = name
+        self.codec = codec
 
     def key(self, s: bytes) -> bytes:
         raw = bytes(s).rstrip(b" ")
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            text = raw[: exc.start].decode("utf-8")
-        return text.encode("gbk", errors="replace")
+        if raw.isascii():
+            return raw
+        text = _INVALID_UTF8.sub("?", raw.decode("utf-8", "surrogateescape"))
+        if self.codec == "gb18030":
+            return text.encode("gb18030", errors="replace")
+        # GBK is GB18030's two-byte part (Go's simplifiedchinese.GBK); TiDB refuses the euro
+        out = bytearray()
+        for ch in text:
+            b = ch.encode("gb18030", errors="replace") if ch != "\u20ac" else b"?"
+            out += b if len(b) <= 2 else b"?"
+        return bytes(out)
 
 
 _BINARY = _NoPad("binary")
@@ -126,7 +138,9 @@ def _new_collator(name: str) -> Collator:
     if name in ("binary", "utf8mb4_0900_bin"):
         return _NoPad(name)
     if name == "gbk_bin":
-        return _GBKBin(name)
+        return _EncodedBin(name, "gbk")
+    if name == "gb18030_bin":
+        return _EncodedBin(name, "gb18030")
     if name in ("utf8mb4_general_ci", "utf8_general_ci"):
         from tidbkv.collators import GeneralCI
 

@@ -60,7 +60,8 @@ _INT_BITS = {
     m.TYPE_LONG: 32,
     m.TYPE_LONGLONG: 64,
 }
-_DEC_RE = re.compile(rb"^[ \t\n\r]*(-?)(\d*)(?:\.(\d*))?[ \t\n\r]*$")
+# MyDecimal.FromString skips only spaces and tabs before the number
+_DEC_RE = re.compile(rb"^[ \t]*(-?)(\d*)(?:\.(\d*))?[ \t\n\r]*$")
 _DT_RE = re.compile(rb"^(\d{4})-(\d\d)-(\d\d)(?:[ T](\d\d):(\d\d):(\d\d)(?:\.(\d{1,9}))?)?$")
 _TS_MIN = Time(1970, 1, 1, 0, 0, 1, 0).to_packed_uint()
 _TS_MAX = Time(2038, 1, 19, 3, 14, 7, 999999).to_packed_uint()
@@ -182,7 +183,7 @@ class ColumnPlan:
         def fast(lit: Literal, row_id: int) -> Any:
             if type(lit) is bytes:
                 mo = match(lit)
-                if mo is not None:
+                if mo is not None and (mo.group(2) or mo.group(3)):
                     sign, ip, fp = mo.groups()
                     fp = fp or b""
                     if len(fp) > frac:

@@ -30,8 +30,25 @@ Public API: ``need_restored_data``, ``index_need_restored_data``, ``truncate_ind
 ``truncate_index_values``, ``index_values_of``, ``is_distinct``, ``gen_index_key``,
 ``gen_index_value``, ``gen_index_kv``, ``try_get_handle_restored_data``,
 ``encode_handle_in_unique_index_value``, ``IndexValueSegments``, ``split_index_value``,
-``decode_index_kv``, ``COMMON_HANDLE_FLAG``, ``PARTITION_ID_FLAG``, ``INDEX_VERSION_FLAG``,
-``RESTORE_DATA_FLAG``, ``MAX_OLD_ENCODE_VALUE_LEN``, ``UNCOMMIT_INDEX_KV_FLAG``.
+``get_index_version``, ``decode_index_kv``, ``decode_handle_in_index_value``,
+``decode_handle_in_unique_index_value``, ``decode_index_handle``, ``index_kv_is_unique``,
+``COMMON_HANDLE_FLAG``, ``PARTITION_ID_FLAG``, ``INDEX_VERSION_FLAG``, ``RESTORE_DATA_FLAG``,
+``MAX_OLD_ENCODE_VALUE_LEN``, ``UNCOMMIT_INDEX_KV_FLAG``.
+
+Under TiDB's names: ``GenIndexKey`` (with a ``TableInfo``) → ``gen_index_key``;
+``GenIndexValuePortal`` → ``gen_index_value_portal`` (= ``gen_index_value``);
+``GenIndexValueForClusteredIndexVersion1`` → ``gen_index_value_for_clustered_index_version1``;
+``genIndexValueVersion0`` → ``gen_index_value_version0``; ``EncodeHandleInUniqueIndexValue`` →
+``encode_handle_in_unique_index_value``; ``DecodeHandleInUniqueIndexValue`` /
+``decodeHandleInIndexValue`` / ``DecodeIndexHandle`` → ``decode_handle_in_unique_index_value``
+/ ``decode_handle_in_index_value`` / ``decode_index_handle``; ``SplitIndexValue`` /
+``SplitIndexValueForClusteredIndexVersion1`` → ``split_index_value`` (both layouts);
+``TruncateIndexValue(s)`` → ``truncate_index_value(s)``; ``types.NeedRestoredData`` →
+``need_restored_data``; ``tables.NeedRestoredData`` → ``index_need_restored_data``;
+``TryGetHandleRestoredDataWrapper`` → ``try_get_handle_restored_data_wrapper``;
+``TryGetCommonPkColumnRestoredIds`` → ``try_get_common_pk_column_restored_ids``;
+``IndexKVIsUnique`` → ``index_kv_is_unique``. A ``kv.Handle`` is an ``int`` (``IntHandle``) or
+the encoded ``bytes`` of a ``CommonHandle``.
 """
 
 from __future__ import annotations
@@ -267,7 +284,9 @@ def _gen_v1(
             if need_restored_data(col.field_type, new_collation):
                 ids.append(col.id)
                 if is_bin_collation(col.field_type.collate):
-                    data.append(Datum.uint64(tail_space_count(bytes(v.value))))
+                    # a NULL's GetString() is "": 0 trailing spaces
+                    raw = b"" if v.value is None else bytes(v.value)
+                    data.append(Datum.uint64(tail_space_count(raw)))
                 else:
                     data.append(v)
         if handle_restored:
@@ -379,9 +398,20 @@ class IndexValueSegments:
     version: int = 0
 
 
+def get_index_version(value: bytes) -> int:
+    """``tablecodec.getIndexVersion``: 1 for a version-1 value longer than 9 bytes (tail
+    length 0 or 1, then ``0x7D``), else 0. A short value is read as the old layout even when
+    its bytes look like a version marker (an 8-byte handle may start ``01 7d 01``)."""
+    if len(value) <= MAX_OLD_ENCODE_VALUE_LEN:
+        return 0
+    if value[0] in (0, 1) and value[1] == INDEX_VERSION_FLAG:
+        return value[2]
+    return 0
+
+
 def split_index_value(value: bytes) -> IndexValueSegments:
     """Splits any layout into its segments."""
-    version = value[2] if len(value) >= 3 and value[1] == INDEX_VERSION_FLAG else 0
+    version = get_index_version(value)
     if version == 0 and len(value) <= MAX_OLD_ENCODE_VALUE_LEN:
         ih = value[:8]
         return IndexValueSegments(int_handle=_signed(_BE64.unpack(ih)[0]) if len(ih) == 8 else None)
@@ -461,3 +491,114 @@ def decode_index_kv(
     else:
         handle = None
     return index_id, out, handle
+
+
+# --------------------------------------------------------------------------------------------
+# TiDB's names (pkg/tablecodec, pkg/table/tables)
+
+
+def gen_index_value_for_clustered_index_version1(
+    table: TableInfo,
+    index: IndexInfo,
+    values: Sequence[Datum],
+    handle: bytes,
+    *,
+    distinct: bool,
+    partition_id: int = 0,
+    handle_restored_data: Sequence[Datum] = (),
+    new_collation: bool = True,
+    time_zone: _dt.tzinfo | None = None,
+    untouched: bool = False,
+) -> bytes:
+    """``tablecodec.GenIndexValueForClusteredIndexVersion1``: the version-1 value whatever
+    the table's layout; ``values`` are the prefix-truncated index datums and
+    ``handle_restored_data`` ``try_get_handle_restored_data`` of the row."""
+    need = index_need_restored_data(table, index, new_collation)
+    return _gen_v1(table, index, values, handle, distinct, need, new_collation, time_zone,
+                   partition_id, handle_restored_data, untouched)  # fmt: skip
+
+
+def gen_index_value_version0(
+    table: TableInfo,
+    index: IndexInfo,
+    values: Sequence[Datum],
+    handle: Handle,
+    *,
+    distinct: bool,
+    partition_id: int = 0,
+    new_collation: bool = True,
+    time_zone: _dt.tzinfo | None = None,
+    untouched: bool = False,
+) -> bytes:
+    """``tablecodec.genIndexValueVersion0``: the version-0 value, or the old layout when no
+    common handle, global index or restored data is needed."""
+    need = index_need_restored_data(table, index, new_collation)
+    return _gen_v0(table, index, values, handle, distinct, need, time_zone, partition_id,
+                   untouched)  # fmt: skip
+
+
+def decode_handle_in_index_value(value: bytes) -> Handle:
+    """The handle a unique index value holds (``tablecodec.decodeHandleInIndexValue``):
+    version 1 → its common handle; a longer value → the int handle tail (tail length >= 8)
+    or the common handle after ``0x7F len16``; an old value → its first 8 bytes as int64."""
+    if get_index_version(value) == 1:
+        segs = split_index_value(value)
+        if segs.common_handle is None:
+            raise DecodeError("index value", value, "no common handle")
+        return segs.common_handle
+    if len(value) > MAX_OLD_ENCODE_VALUE_LEN:
+        tail_len = value[0]
+        if tail_len >= 8:
+            return _signed(_BE64.unpack_from(value, len(value) - tail_len)[0])
+        n = int.from_bytes(value[2:4], "big")
+        return bytes(value[4 : 4 + n])
+    if len(value) < 8:
+        raise DecodeError("index value", value, "no handle")
+    return _signed(_BE64.unpack_from(value)[0])
+
+
+def decode_handle_in_unique_index_value(data: bytes, is_common_handle: bool) -> Handle:
+    """``tablecodec.DecodeHandleInUniqueIndexValue``."""
+    if not is_common_handle:
+        if len(data) <= MAX_OLD_ENCODE_VALUE_LEN:
+            return _signed(_BE64.unpack_from(data)[0])
+        return _signed(_BE64.unpack_from(data, len(data) - data[0])[0])
+    if get_index_version(data) == 1:
+        return decode_handle_in_index_value(data)
+    body = data[: len(data) - data[0]]
+    n = int.from_bytes(body[2:4], "big")
+    return bytes(body[4 : 4 + n])
+
+
+def decode_index_handle(key: bytes, value: bytes, n_columns: int) -> Handle:
+    """``tablecodec.DecodeIndexHandle``: the handle from the key suffix (an int datum alone
+    is an int handle, anything else a common handle), else from a unique value."""
+    _, suffix = cut_index_key(key, n_columns)
+    if suffix:
+        if len(suffix) == 9 and suffix[0] == INT_HANDLE_FLAG:
+            return decode_int(suffix[1:])[0]
+        return bytes(suffix)
+    if len(value) >= 8:
+        return decode_handle_in_index_value(value)
+    raise DecodeError("index kv", key, "no handle in the key or the value")
+
+
+def index_kv_is_unique(value: bytes) -> bool:
+    """``tablecodec.IndexKVIsUnique``: whether the value holds the handle."""
+    if len(value) <= MAX_OLD_ENCODE_VALUE_LEN:
+        return len(value) == 8
+    segs = split_index_value(value)
+    return segs.int_handle is not None or segs.common_handle is not None
+
+
+def try_get_common_pk_column_restored_ids(
+    table: TableInfo, new_collation: bool = True
+) -> list[int]:
+    """``tablecodec.TryGetCommonPkColumnRestoredIds``: IDs of the primary-key columns that
+    need restored data, in primary-key order."""
+    return _pk_restored_col_ids(table, new_collation)
+
+
+gen_index_value_portal = gen_index_value
+split_index_value_for_clustered_index_version1 = split_index_value
+try_get_handle_restored_data_wrapper = try_get_handle_restored_data

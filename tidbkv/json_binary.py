@@ -23,13 +23,22 @@ the JSON text TiDB accepts and prints.
 Public API: ``BinaryJSON``, ``Opaque``, ``JSONDuration``, ``JSONError``, the ``TYPE_*`` codes,
 ``json_from_python``, ``json_to_python``, ``parse_json_text``, ``json_to_text``,
 ``encode_json`` / ``decode_json`` (type byte + body, as stored in row values and after a
-``jsonFlag`` in datum encodings), ``json_body_len``.
+``jsonFlag`` in datum encodings), ``json_body_len``, ``MAX_JSON_DEPTH``, ``json_elem_depth``,
+``go_decode_utf8``.
+
+TiDB names: ``ParseBinaryJSONFromString`` → ``parse_json_text`` (alias
+``parse_binary_json_from_string``); ``CreateBinaryJSON`` → ``json_from_python`` (alias
+``create_binary_json``); ``BinaryJSON.String()`` → ``json_to_text``;
+``BinaryJSON.GetElemDepth`` → ``json_elem_depth(json_to_python(bj))``; ``TypeCode`` / ``Value``
+→ ``BinaryJSON.type_code`` / ``.value``.
 """
 
 from __future__ import annotations
 
+import codecs
 import json as _json
 import math
+import re
 import struct
 from typing import Any, NamedTuple
 
@@ -215,20 +224,83 @@ def _reject_constant(name: str) -> Any:
     raise JSONError(f"{name} is not valid JSON")
 
 
+MAX_JSON_DEPTH = 100
+"""TiDB's ``maxJSONDepth``: ``GetElemDepth() - 1`` above this is ``ErrJSONDocumentTooDeep``."""
+
+_SURROGATES = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89abcdefABCDEF]")
+
+
+def _go_replace(exc: UnicodeError) -> tuple[str, int]:
+    # Go's utf8.DecodeRune reports an invalid sequence one byte at a time, and
+    # encoding/json writes U+FFFD for each such byte.
+    assert isinstance(exc, UnicodeDecodeError)
+    return "\ufffd", exc.start + 1
+
+
+codecs.register_error("tidbkv.go_utf8", _go_replace)
+
+
+def go_decode_utf8(data: bytes) -> str:
+    """UTF-8 decoding as Go's ``encoding/json`` does it inside strings: each byte that does
+    not start a valid sequence becomes U+FFFD (Python's ``'replace'`` would fold a truncated
+    sequence into one U+FFFD)."""
+    return data.decode("utf-8", "tidbkv.go_utf8")
+
+
+def _replace_surrogates(v: Any) -> Any:
+    if isinstance(v, str):
+        return _SURROGATES.sub("\ufffd", v)
+    if isinstance(v, list):
+        return [_replace_surrogates(x) for x in v]
+    if isinstance(v, dict):
+        out: dict[str, Any] = {}
+        for k, x in v.items():
+            out[_SURROGATES.sub("\ufffd", k)] = _replace_surrogates(x)
+        return out
+    return v
+
+
+def json_elem_depth(v: Any) -> int:
+    """``BinaryJSON.GetElemDepth`` of a Python JSON value: 1 for a scalar or an empty
+    container, otherwise 1 + the deepest element."""
+    if isinstance(v, dict):
+        return 1 + max((json_elem_depth(x) for x in v.values()), default=0)
+    if isinstance(v, list | tuple):
+        return 1 + max((json_elem_depth(x) for x in v), default=0)
+    return 1
+
+
 def parse_json_text(text: str | bytes) -> BinaryJSON:
-    """Parses JSON text (``ParseBinaryJSONFromString``); duplicate keys keep the last value."""
+    """Parses JSON text (``ParseBinaryJSONFromString``) like TiDB's Go decoder:
+
+    * duplicate keys keep the last value (an earlier, dropped value is never converted, so
+      ``{"a":1e400,"a":0}`` is valid);
+    * numbers with ``.``/``e``/``E`` are float64; otherwise int64, then uint64, then float64;
+      out-of-range floats (``1e400``), ``NaN``, ``Infinity`` are errors;
+    * invalid UTF-8 bytes inside strings and keys become U+FFFD one byte at a time, and so
+      do unpaired ``\\uD800``-style surrogate escapes;
+    * nesting deeper than ``MAX_JSON_DEPTH`` (100) containers, or a key of 65536+ bytes, is an
+      error.
+    """
     try:
-        s = text.decode("utf-8") if isinstance(text, bytes) else text
+        s = go_decode_utf8(text) if isinstance(text, bytes) else text
         obj = _json.loads(
             s,
             object_pairs_hook=_object_pairs,
             parse_constant=_reject_constant,
             parse_float=float,
         )
-    except (UnicodeDecodeError, ValueError, RecursionError) as exc:
+    except RecursionError as exc:
+        raise JSONError("The JSON document exceeds the maximum depth.") from exc
+    except (UnicodeDecodeError, ValueError) as exc:
         if isinstance(exc, JSONError):
             raise
         raise JSONError(str(exc)) from exc
+    if _SURROGATE_ESCAPE.search(s) or _SURROGATES.search(s):
+        obj = _replace_surrogates(obj)
+    if json_elem_depth(obj) - 1 > MAX_JSON_DEPTH:
+        raise JSONError("The JSON document exceeds the maximum depth.")
     return json_from_python(obj)
 
 
@@ -437,3 +509,10 @@ def decode_json(b: bytes) -> tuple[BinaryJSON, bytes]:
     if len(b) < 1 + n:
         raise DecodeError("json", b, "truncated")
     return BinaryJSON(tc, bytes(b[1 : 1 + n])), b[1 + n :]
+
+
+parse_binary_json_from_string = parse_json_text
+"""Alias named after TiDB's ``types.ParseBinaryJSONFromString``."""
+
+create_binary_json = json_from_python
+"""Alias named after TiDB's ``types.CreateBinaryJSON``."""

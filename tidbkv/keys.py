@@ -22,9 +22,28 @@ Public API: ``TABLE_PREFIX``, ``RECORD_PREFIX_SEP``, ``INDEX_PREFIX_SEP``, ``MET
 ``encode_index_seek_key``, ``gen_index_key``, ``decode_index_key``, ``cut_index_key``,
 ``decode_key_head``, ``encode_meta_key``, ``encode_hash_data_key``, ``meta_db_key``,
 ``meta_table_key``, ``encode_region_key``, ``decode_region_key``, ``TEMP_INDEX_PREFIX``,
-``INDEX_ID_MASK``, ``encode_keyspace_prefix``; TiDB-named aliases ``encode_table_prefix``
-(= ``table_prefix``), ``gen_table_record_prefix`` (= ``record_prefix``),
-``gen_table_index_prefix`` / ``encode_table_index_prefix`` (= ``index_prefix``).
+``INDEX_ID_MASK``, ``encode_keyspace_prefix``, ``is_table_key``, ``check_common_handle``,
+``decode_index_id``, ``decode_meta_key``, ``encode_meta_key_prefix``, ``cut_row_key_prefix``,
+``cut_index_prefix``, ``cut_common_handle``, ``encode_record_key``, ``truncate_to_row_key_len``,
+``get_table_handle_key_range``, ``get_table_index_key_range``, ``index_key_to_temp_index_key``,
+``temp_index_key_to_index_key``, ``is_temp_index_key``, ``extract_table_prefix`` and
+``check_key_type`` (TiKV ``table.rs`` names; TiKV's ``encode_row_key(table_id, i64)`` is
+``encode_row_key_with_handle`` here, since ``encode_row_key`` follows TiDB's
+``EncodeRowKey(tableID, encodedHandle)``).
+
+TiDB-named aliases (``tablecodec`` function → here): ``EncodeTablePrefix`` / ``GenTablePrefix``
+→ ``encode_table_prefix`` / ``gen_table_prefix`` (= ``table_prefix``), ``GenTableRecordPrefix``
+→ ``gen_table_record_prefix`` (= ``record_prefix``), ``GenTableIndexPrefix(tableID)`` →
+``gen_table_index_prefix`` (``'t' + id + '_i'``, 11 bytes), ``EncodeTableIndexPrefix`` →
+``encode_table_index_prefix`` (= ``index_prefix``), ``EncodeRowKey`` → ``encode_row_key``,
+``EncodeRowKeyWithHandle`` → ``encode_row_key_with_handle``, ``EncodeIndexSeekKey`` →
+``encode_index_seek_key``, ``DecodeRecordKey`` / ``DecodeRowKey`` / ``DecodeKeyHead`` /
+``DecodeIndexKey`` / ``CutIndexKeyNew`` → ``decode_record_key`` / ``decode_row_key`` /
+``decode_key_head`` / ``decode_index_key`` / ``cut_index_key``, ``EncodeMetaKey(key, field)`` →
+``encode_hash_data_key``, ``IndexKey2TempIndexKey`` / ``TempIndexKey2IndexKey`` →
+``index_key2_temp_index_key`` / ``temp_index_key2_index_key``. Whole-table index entries
+(``tablecodec.GenIndexKey`` with a ``TableInfo``, ``GenIndexValuePortal``) are in
+``tidbkv.index``.
 """
 
 from __future__ import annotations
@@ -35,10 +54,12 @@ from collections.abc import Sequence
 from tidbkv.codec import (
     INT_HANDLE_FLAG,
     cut_columns,
+    cut_one,
     decode_bytes,
     decode_int,
     decode_key,
     decode_one,
+    decode_uint,
     encode_bytes,
     encode_int,
     encode_key,
@@ -79,18 +100,52 @@ def encode_row_key_with_handle(table_id: int, handle: int) -> bytes:
 
 
 def decode_table_id(key: bytes) -> int:
-    """Table ID of any ``t``-prefixed key."""
+    """Table ID of any ``t``-prefixed key (``tablecodec.DecodeTableID``); an API v2 key's
+    4-byte keyspace prefix (``'x'`` / ``'r'`` + 3 bytes) is skipped first.
+
+    Unlike TiDB, which returns 0 for a key that is not a table key, this raises
+    ``DecodeError`` (as TiKV's ``decode_table_id`` does).
+    """
+    if key[:1] != TABLE_PREFIX and key[:1] in (b"x", b"r") and len(key) >= 4:
+        key = key[4:]
     if key[:1] != TABLE_PREFIX or len(key) < 9:
         raise DecodeError("table key", key, "not a table key")
     return decode_int(key[1:9])[0]
 
 
+def extract_table_prefix(key: bytes) -> bytes:
+    """The 9-byte ``'t' + table id`` head of a table key (TiKV ``table::extract_table_prefix``);
+    ``DecodeError`` when ``key`` is shorter or does not start with ``'t'``."""
+    if key[:1] != TABLE_PREFIX or len(key) < 9:
+        raise DecodeError("table key", key, "not a table key")
+    return key[:9]
+
+
+def check_key_type(key: bytes, wanted_type: bytes) -> None:
+    """TiKV ``table::check_key_type``: ``key`` is ``'t' + 8-byte id + wanted_type`` (
+    ``RECORD_PREFIX_SEP`` or ``INDEX_PREFIX_SEP``) followed by anything; otherwise
+    ``DecodeError``."""
+    if key[:1] != TABLE_PREFIX or len(key) < 11:
+        raise DecodeError("table key", key, "record key or index key expected")
+    if key[9:11] != wanted_type:
+        raise DecodeError("table key", key, f"expected key sep type {wanted_type!r}")
+
+
 def is_record_key(key: bytes) -> bool:
-    return len(key) >= PREFIX_LEN and key[:1] == TABLE_PREFIX and key[9:11] == RECORD_PREFIX_SEP
+    """A record key with something after its prefix (``tablecodec.IsRecordKey``: longer
+    than 11 bytes, so a bare record prefix is not one)."""
+    return len(key) > PREFIX_LEN and key[:1] == TABLE_PREFIX and key[9:11] == RECORD_PREFIX_SEP
 
 
 def is_index_key(key: bytes) -> bool:
-    return len(key) >= PREFIX_LEN and key[:1] == TABLE_PREFIX and key[9:11] == INDEX_PREFIX_SEP
+    """An index key (``tablecodec.IsIndexKey``: longer than 11 bytes, ``_i`` after the table
+    ID)."""
+    return len(key) > PREFIX_LEN and key[:1] == TABLE_PREFIX and key[9:11] == INDEX_PREFIX_SEP
+
+
+def is_table_key(key: bytes) -> bool:
+    """A bare table prefix ``'t' + encode_int(id)`` (``tablecodec.IsTableKey``)."""
+    return len(key) == 9 and key[:1] == TABLE_PREFIX
 
 
 def decode_row_key_int_handle(key: bytes) -> tuple[int, int]:
@@ -155,11 +210,28 @@ def decode_record_key(key: bytes) -> tuple[int, Handle]:
         return table_id, decode_int(rest)[0]
     if len(rest) < 9:
         raise DecodeError("record key", key, "handle too short")
+    check_common_handle(rest)
     return table_id, bytes(rest)
 
 
+def check_common_handle(handle: bytes) -> None:
+    """Raises ``DecodeError`` unless ``handle`` is a sequence of flag-prefixed datums
+    (``kv.NewCommonHandle``; a 0x00 byte after a datum ends it, as TiDB's padding)."""
+    rest = handle
+    while rest:
+        if rest[0] == 0:
+            return
+        try:
+            _, rest = cut_one(rest)
+        except DecodeError as exc:
+            raise DecodeError("common handle", handle, exc.reason) from exc
+
+
 def decode_row_key(key: bytes) -> Handle:
-    """The handle of a record key (``tablecodec.DecodeRowKey``)."""
+    """The handle of a record key (``tablecodec.DecodeRowKey``): at least 19 bytes; exactly
+    19 is an int handle, longer a common handle (whose datums must decode)."""
+    if len(key) < RECORD_ROW_KEY_LEN:
+        raise DecodeError("row key", key, "shorter than 19 bytes")
     return decode_record_key(key)[1]
 
 
@@ -196,11 +268,20 @@ def gen_index_key(
 def decode_key_head(key: bytes) -> tuple[int, int, bool]:
     """``(table_id, index_id, is_record)`` (``tablecodec.DecodeKeyHead``); index_id is 0 for
     record keys."""
-    if is_record_key(key):
+    if key[:1] != TABLE_PREFIX or len(key) < PREFIX_LEN:
+        raise DecodeError("key head", key, "not a record or index key")
+    if key[9:11] == RECORD_PREFIX_SEP:
         return decode_int(key[1:9])[0], 0, True
-    if not is_index_key(key) or len(key) < 19:
+    if key[9:11] != INDEX_PREFIX_SEP or len(key) < 19:
         raise DecodeError("key head", key, "not a record or index key")
     return decode_int(key[1:9])[0], decode_int(key[11:19])[0], False
+
+
+def decode_index_id(key: bytes) -> int:
+    """The index ID of an index key (``tablecodec.DecodeIndexID``; no other checks)."""
+    if len(key) < 19:
+        raise DecodeError("index key", key, "shorter than 19 bytes")
+    return decode_int(key[11:19])[0]
 
 
 def cut_index_key(key: bytes, n_columns: int) -> tuple[list[bytes], bytes]:
@@ -277,9 +358,104 @@ def encode_keyspace_prefix(keyspace_id: int, mode: bytes = b"x") -> bytes:
     return mode + keyspace_id.to_bytes(3, "big")
 
 
-# TiDB's names for the prefix builders (tablecodec.EncodeTablePrefix, GenTableRecordPrefix,
-# GenTableIndexPrefix, EncodeTableIndexPrefix).
+def decode_meta_key(key: bytes) -> tuple[bytes, bytes]:
+    """``(key, field)`` of a meta hash key (``tablecodec.DecodeMetaKey``): ``'m' +
+    encode_bytes(key) + encode_uint('h') + encode_bytes(field)``."""
+    if key[:1] != META_PREFIX:
+        raise DecodeError("meta key", key, "invalid encoded hash data key prefix")
+    name, rest = decode_bytes(key[1:])
+    flag, rest = decode_uint(rest)
+    if flag != _HASH_DATA_FLAG:
+        raise DecodeError("meta key", key, f"invalid encoded hash data key flag {flag:#x}")
+    field, _ = decode_bytes(rest)
+    return name, field
+
+
+def encode_meta_key_prefix(key: bytes) -> bytes:
+    """``'m' + encode_bytes(key) + encode_uint('h')`` (``tablecodec.EncodeMetaKeyPrefix``)."""
+    return META_PREFIX + encode_bytes(key) + encode_uint(_HASH_DATA_FLAG)
+
+
+def gen_table_index_prefix(table_id: int, index_id: int | None = None) -> bytes:
+    """``'t' + encode_int(table_id) + '_i'`` (``tablecodec.GenTableIndexPrefix``, 11 bytes).
+
+    With ``index_id`` it is ``index_prefix(table_id, index_id)`` (19 bytes), as the earlier
+    alias of this name was.
+    """
+    if index_id is not None:
+        return index_prefix(table_id, index_id)
+    return TABLE_PREFIX + encode_int(table_id) + INDEX_PREFIX_SEP
+
+
+def cut_row_key_prefix(key: bytes) -> bytes:
+    """A row key without its 11-byte record prefix: the encoded handle
+    (``tablecodec.CutRowKeyPrefix``)."""
+    return key[PREFIX_LEN:]
+
+
+def cut_index_prefix(key: bytes) -> bytes:
+    """An index key without its 19-byte index prefix (``tablecodec.CutIndexPrefix``)."""
+    return key[PREFIX_LEN + 8 :]
+
+
+def cut_common_handle(key: bytes, n_columns: int) -> tuple[list[bytes], bytes]:
+    """``([encoded PK column datums], rest)`` of a common-handle row key
+    (``tablecodec.CutCommonHandle``)."""
+    return cut_columns(key[PREFIX_LEN:], n_columns)
+
+
+def encode_record_key(record_prefix_: bytes, handle: Handle) -> bytes:
+    """``record prefix + encoded handle`` (``tablecodec.EncodeRecordKey``)."""
+    return bytes(record_prefix_) + encode_handle(handle)
+
+
+def truncate_to_row_key_len(key: bytes) -> bytes:
+    """The first 19 bytes of a longer key (``tablecodec.TruncateToRowKeyLen``)."""
+    return key[:RECORD_ROW_KEY_LEN] if len(key) > RECORD_ROW_KEY_LEN else key
+
+
+def get_table_handle_key_range(table_id: int) -> tuple[bytes, bytes]:
+    """Row keys of handles MinInt64 and MaxInt64 (``tablecodec.GetTableHandleKeyRange``)."""
+    return (
+        encode_row_key_with_handle(table_id, -(1 << 63)),
+        encode_row_key_with_handle(table_id, (1 << 63) - 1),
+    )
+
+
+def get_table_index_key_range(table_id: int, index_id: int) -> tuple[bytes, bytes]:
+    """``(index prefix, index prefix + 0xFF)`` (``tablecodec.GetTableIndexKeyRange``)."""
+    prefix = index_prefix(table_id, index_id)
+    return prefix, prefix + b"\xff"
+
+
+def _with_index_id(key: bytes, index_id: int) -> bytes:
+    if not is_index_key(key) or len(key) < 19:
+        raise DecodeError("index key", key, "not an index key")
+    return key[:PREFIX_LEN] + encode_int(index_id) + key[19:]
+
+
+def index_key_to_temp_index_key(key: bytes) -> bytes:
+    """The ADD INDEX temporary index key: index ID OR-ed with ``TEMP_INDEX_PREFIX``
+    (``tablecodec.IndexKey2TempIndexKey``, which rewrites in place; this returns a copy)."""
+    return _with_index_id(key, TEMP_INDEX_PREFIX | decode_index_id(key))
+
+
+def temp_index_key_to_index_key(key: bytes) -> bytes:
+    """Inverse of ``index_key_to_temp_index_key`` (``tablecodec.TempIndexKey2IndexKey``)."""
+    return _with_index_id(key, decode_index_id(key) & INDEX_ID_MASK)
+
+
+def is_temp_index_key(key: bytes) -> bool:
+    """Whether the index ID carries ``TEMP_INDEX_PREFIX`` (``tablecodec.IsTempIndexKey``)."""
+    index_id = decode_index_id(key)
+    return (TEMP_INDEX_PREFIX | index_id) == index_id
+
+
+# TiDB's names for the prefix builders (tablecodec.EncodeTablePrefix, GenTablePrefix,
+# GenTableRecordPrefix, EncodeTableIndexPrefix, IndexKey2TempIndexKey, TempIndexKey2IndexKey).
 encode_table_prefix = table_prefix
+gen_table_prefix = table_prefix
 gen_table_record_prefix = record_prefix
-gen_table_index_prefix = index_prefix
 encode_table_index_prefix = index_prefix
+index_key2_temp_index_key = index_key_to_temp_index_key
+temp_index_key2_index_key = temp_index_key_to_index_key

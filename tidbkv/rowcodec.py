@@ -25,7 +25,15 @@ Public API: ``CODEC_VER``, ``encode_row`` (v2), ``encode_old_row`` (v1), ``encod
 ``flatten``, ``is_new_format``, ``decode_row`` (either format → typed datums by column ID),
 ``decode_row_raw`` (v2 → raw value bytes by column ID), ``decode_old_row_raw`` (v1 → raw
 datums by column ID), ``decode_value_datum``, ``unflatten``, ``encode_compact_int``,
-``encode_compact_uint``, ``decode_compact_int``, ``decode_compact_uint``.
+``encode_compact_uint``, ``decode_compact_int``, ``decode_compact_uint``,
+``encode_from_old_row``.
+
+TiDB names: ``rowcodec.Encoder.Encode(loc, colIDs, datums)`` → ``encode_row(col_ids, datums,
+time_zone)``; ``tablecodec.EncodeOldRow`` / ``EncodeRow`` → ``encode_old_row`` / ``encode_row``;
+``DatumMapDecoder.DecodeToDatumMap`` / ``tablecodec.DecodeRowToDatumMap`` → ``decode_row``;
+``tablecodec.Unflatten`` → ``unflatten``; ``rowcodec.IsNewFormat`` → ``is_new_format``;
+``EncodeFromOldRow`` → ``encode_from_old_row``. TiKV's ``RowEncoder::write_row`` is
+``encode_row`` too (it sorts the columns by ID the same way).
 """
 
 from __future__ import annotations
@@ -220,6 +228,12 @@ def encode_old_row(
     return encode_value(parts)
 
 
+def encode_from_old_row(old_row: bytes) -> bytes:
+    """Row v1 → row v2 (``rowcodec.EncodeFromOldRow``): the stored datums re-encoded."""
+    stored = decode_old_row_raw(old_row)
+    return encode_row(list(stored), list(stored.values()))
+
+
 def is_new_format(value: bytes) -> bool:
     """True for row format v2 (first byte 0x80)."""
     return bool(value) and value[0] == CODEC_VER
@@ -284,14 +298,15 @@ def _fsp(ft: FieldType) -> int:
 
 
 def _enum_of(ft: FieldType, v: int) -> Enum:
-    if v == 0:
-        return Enum("", 0)
+    # TiDB's Unflatten ignores ParseEnumValue's error and reads the empty enum value
     if 1 <= v <= len(ft.elems):
         return Enum(ft.elems[v - 1], v)
-    raise DecodeError("enum", b"", f"index {v} out of {len(ft.elems)} members")
+    return Enum("", 0)
 
 
 def _set_of(ft: FieldType, v: int) -> SetValue:
+    if v >> len(ft.elems):
+        raise DecodeError("set", b"", f"invalid number {v} for a set of {len(ft.elems)} members")
     names = [e for i, e in enumerate(ft.elems) if v >> i & 1]
     return SetValue(",".join(names), v)
 

@@ -4,6 +4,7 @@ rejects under strict sql_mode with the reason the error carries."""
 from __future__ import annotations
 
 import datetime as dt
+import struct
 from decimal import Decimal
 
 import pytest
@@ -14,7 +15,7 @@ from tidbkv.cast import CastError, ColumnCaster, SQLMode, default_datum, origin_
 from tidbkv.datum import NULL, Datum, Enum, Kind, SetValue
 from tidbkv.json_binary import json_to_text
 from tidbkv.literals import BitLiteral, HexLiteral, Literal
-from tidbkv.mytime import Time
+from tidbkv.mytime import Time, format_duration
 from tidbkv.schema import ColumnInfo, FieldType
 
 
@@ -65,7 +66,9 @@ ACCEPTED: list[tuple[FieldType, Literal, Datum]] = [
     (DOUBLE, b"1.8", Datum.float64(1.8)),
     (DOUBLE, 3, Datum.float64(3.0)),
     (FLOAT, 0.1, Datum.float32(0.10000000149011612)),
-    (FLOAT_MD, b"1.005", Datum.float32(1.00999999046325684)),
+    # TiDB TruncateFloat: Round(1.005, 2) = math.Round(100.49999999999999) / 100 = 1.0
+    (FLOAT_MD, b"1.005", Datum.float32(1.0)),
+    (FLOAT_MD, b"1.125", Datum.float32(1.1299999952316284)),  # 112.5 is exact: half away
     (DEC, 1, Datum.decimal(Decimal("1.00"), 5, 2)),
     (DEC, b"123.456", Datum.decimal(Decimal("123.46"), 5, 2)),
     (DEC, b"-123.455", Datum.decimal(Decimal("-123.46"), 5, 2)),
@@ -262,6 +265,312 @@ def test_defaults_are_cast_to_the_column_type() -> None:
     )
     assert ts.value == Time(2020, 1, 1, 8, 0, 0, tp=m.TYPE_TIMESTAMP)
     assert origin_default_datum(_col(TINY, origin_default="7")) == Datum.int64(7)
+
+
+def test_timestamp_in_a_dst_gap() -> None:
+    """TiDB checkTimestampType / AdjustedGoTime: 02:30 on 2019-03-10 does not exist in Los
+    Angeles; strict mode rejects it, otherwise the transition instant (03:00) is stored."""
+    strict = ColumnCaster(_col(TIMESTAMP), time_zone="America/Los_Angeles")
+    with pytest.raises(CastError) as info:
+        strict(b"2019-03-10 02:30:00")
+    assert info.value.reason == CastError.INVALID_DATE
+    loose = ColumnCaster(_col(TIMESTAMP), time_zone="America/Los_Angeles",
+                         sql_mode=SQLMode(strict=False))  # fmt: skip
+    assert loose(b"2019-03-10 02:30:00").value == Time(2019, 3, 10, 3, 0, tp=m.TYPE_TIMESTAMP)
+
+
+def test_date_literal_rounds_with_fsp_0_before_dropping_the_time() -> None:
+    """TiDB convertToMysqlTime: ParseTime(..., TypeDate, fsp 0) carries .575601 into the next
+    day, then the time part is dropped (time_test.go fspTbl 2017-01-05 23:59:59.575601)."""
+    assert ColumnCaster(_col(DATE))(b"2017-01-05 23:59:59.575601").value == Time(
+        2017, 1, 6, tp=m.TYPE_DATE
+    )
+
+
+def test_allow_invalid_dates_keeps_day_31_in_short_months() -> None:
+    caster = ColumnCaster(
+        _col(DATE), sql_mode=SQLMode.parse("STRICT_TRANS_TABLES,ALLOW_INVALID_DATES")
+    )
+    assert caster(b"2021-02-30").value == Time(2021, 2, 30, tp=m.TYPE_DATE)
+    with pytest.raises(CastError):
+        ColumnCaster(_col(DATE))(b"2021-02-30")
+
+
+def test_datetime_literal_with_an_offset_moves_to_the_session_zone() -> None:
+    """TiDB TestDateTime (issue 35291): a trailing +05:00 is converted to the session zone."""
+    caster = ColumnCaster(_col(DATETIME2), time_zone="+08:00")
+    assert caster(b"2020-01-01 12:00:00.123+05:00").value == Time(
+        2020, 1, 1, 15, 0, 0, 120000, m.TYPE_DATETIME, 2
+    )
+
+
+LOOSE = SQLMode(strict=False)
+
+
+def test_set_members_follow_parse_set_name() -> None:
+    """TiDB types.ParseSetName: duplicates and order do not matter, members compare under the
+    column collation (PAD SPACE), a name that is not all members is tried as
+    strconv.ParseUint(name, 0, 64) and otherwise is an error, or the empty set when not
+    strict (ParseSetValue likewise for masks beyond the members)."""
+    caster = ColumnCaster(_col(SET))
+    assert caster(b"a,a,b").value == SetValue("a,b", 3)
+    assert caster(b"b,a").value == SetValue("a,b", 3)
+    assert caster(b"a ,b").value == SetValue("a,b", 3)
+    assert caster(b"0x3").value == SetValue("a,b", 3)
+    assert caster(b"05").value == SetValue("a,c", 5)  # a leading 0 is octal
+    for bad in (b"a,", b"a,d", b"A", b"8"):
+        with pytest.raises(CastError):
+            caster(bad)
+    loose = ColumnCaster(_col(SET), sql_mode=LOOSE)
+    assert loose(b"a,d").value == SetValue("", 0)
+    assert loose(8).value == SetValue("", 0)
+
+
+def test_enum_name_falls_back_to_parse_uint() -> None:
+    """TiDB types.ParseEnumName: an unknown name is tried as strconv.ParseUint(name, 0, 64)."""
+    caster = ColumnCaster(_col(ENUM))
+    assert caster(b"0x2").value == Enum("Large", 2)
+    for bad in (b"0", b" small", b"2 "):
+        with pytest.raises(CastError):
+            caster(bad)
+
+
+@pytest.mark.parametrize(
+    ("field_type", "literal", "loose"),
+    [
+        (BIGINT, b"1e309", Datum.int64((1 << 63) - 1)),
+        (BIGINT, b"-1e999999999", Datum.int64(-(1 << 63))),
+        (TINY, b"1.5e2", Datum.int64(127)),
+        (DOUBLE, b"1e309", Datum.float64(1.7976931348623157e308)),
+        (FLOAT, b"-1e309", Datum.float32(-3.4028234663852886e38)),
+        (DEC, b"1e309", Datum.decimal(Decimal("999.99"), 5, 2)),
+    ],
+)
+def test_numeric_strings_beyond_the_type(
+    field_type: FieldType, literal: Literal, loose: Datum
+) -> None:
+    """Strings whose exponent overflows are out of range in strict mode and clamp otherwise
+    (TiDB StrToInt / StrToFloat: ±MaxFloat64 / the column's limit)."""
+    with pytest.raises(CastError) as info:
+        ColumnCaster(_col(field_type))(literal)
+    assert info.value.reason == CastError.OUT_OF_RANGE
+    assert ColumnCaster(_col(field_type), sql_mode=LOOSE)(literal) == loose
+
+
+def test_nan_and_infinity_are_never_stored() -> None:
+    """MySQL has no NaN / infinity: float literals refuse them, strings read as 0."""
+    for v in (float("nan"), float("inf")):
+        with pytest.raises(CastError):
+            ColumnCaster(_col(DOUBLE), sql_mode=LOOSE)(v)
+    assert ColumnCaster(_col(DOUBLE), sql_mode=LOOSE)(b"nan") == Datum.float64(0.0)
+    with pytest.raises(CastError):
+        ColumnCaster(_col(DOUBLE))(b"inf")
+
+
+def test_year_two_digit_boundaries() -> None:
+    """TiDB AdjustYear: 69 → 2069, 70 → 1970; the strings '0' / '00' are 2000, the number 0
+    and '0000' stay 0; floats round first (1900.5 → 1901)."""
+    caster = ColumnCaster(_col(YEAR))
+    assert [caster(x).value for x in (69, 70, b"70", b"00", b"0", 0, b"0000", 1900.5)] == [
+        2069, 1970, 1970, 2000, 2000, 0, 0, 1901,
+    ]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("literal", "value", "error"),
+    [
+        (111.114, 111.11, False),
+        (999.999, 999.99, True),
+        (-999.999, -999.99, True),
+        (1111.11, 999.99, True),
+        (999.916, 999.92, False),
+        (999.914, 999.91, False),
+        (999.9155, 999.92, False),
+    ],
+)
+def test_float_m_d_rounds_like_tidb(literal: float, value: float, error: bool) -> None:
+    """TiDB convert_test.go TestConvertType: FLOAT(5,2) values (an error in strict mode is the
+    clamped value otherwise)."""
+    expected = Datum.float32(struct.unpack("<f", struct.pack("<f", value))[0])
+    if error:
+        with pytest.raises(CastError):
+            ColumnCaster(_col(FLOAT_MD))(literal)
+        assert ColumnCaster(_col(FLOAT_MD), sql_mode=LOOSE)(literal) == expected
+    else:
+        assert ColumnCaster(_col(FLOAT_MD))(literal) == expected
+    double = ColumnCaster(_col(ft(m.TYPE_DOUBLE, flen=5, decimal=2)))
+    assert double(999.9155) == Datum.float64(999.92)
+
+
+def test_float_equal_to_float64_max_int64_is_max_int64() -> None:
+    """TiDB convert_test.go TestConvertType (issue 4287): math.Pow(2, 63)-1 is 2**63 as a
+    float64, which ConvertFloatToInt accepts as MaxInt64."""
+    assert ColumnCaster(_col(BIGINT))(2.0**63 - 1) == Datum.int64((1 << 63) - 1)
+    with pytest.raises(CastError):
+        ColumnCaster(_col(TINY))(128.0)
+
+
+@pytest.mark.parametrize(
+    ("flen", "charset", "output"),
+    [
+        (5, "utf8", "你好\uff0c世界"),
+        (5, "utf8mb4", "你好\uff0c世界"),
+        (4, "utf8", "你好\uff0c世"),
+        (4, "utf8mb4", "你好\uff0c世"),
+        (15, "binary", "你好\uff0c世界"),
+        (12, "binary", "你好\uff0c世"),
+        (0, "binary", ""),
+    ],
+)
+def test_varchar_length_counts_characters_or_bytes(flen: int, charset: str, output: str) -> None:
+    """TiDB convert_test.go TestConvertToString (truncate table): too long is ErrDataTooLong
+    (strict) and the truncated value otherwise; binary counts bytes."""
+    collate = "binary" if charset == "binary" else f"{charset}_bin"
+    column = _col(ft(m.TYPE_VARCHAR, flen=flen, charset=charset, collate=collate))
+    text = "你好\uff0c世界".encode()
+    loose = ColumnCaster(column, sql_mode=LOOSE)(text)
+    assert loose.value == output.encode()
+    if output.encode() != text:
+        with pytest.raises(CastError) as info:
+            ColumnCaster(column)(text)
+        assert info.value.reason == CastError.TOO_LONG
+
+
+def _loose_and_strict(field_type: FieldType) -> tuple[ColumnCaster, ColumnCaster]:
+    loose = SQLMode(strict=False, no_zero_date=False, no_zero_in_date=False)
+    return ColumnCaster(_col(field_type), sql_mode=loose), ColumnCaster(_col(field_type))
+
+
+# TiDB convert_test.go TestConvert: (type, literal, accepted?, value TiDB returns). "accept"
+# runs with truncation ignored (non-strict here); "deny" is an error in strict mode and the
+# value is what a non-strict INSERT keeps.
+TIDB_CONVERT: list[tuple[FieldType, Literal, bool, object]] = [
+    (TINY, -129, False, -128), (TINY, 128, False, 127), (TINY, BitLiteral(b"\x80"), False, 127),
+    (UTINY, 256, False, 255), (UTINY, BitLiteral(b"\x01\x00"), False, 255),
+    (ft(m.TYPE_LONG), 2**64 - 1, False, 2147483647),
+    (ft(m.TYPE_LONG), b"1343545435346432587475", False, 2147483647),
+    (BIGINT, -(2.0**63) * 1.1, False, -(1 << 63)), (BIGINT, (2.0**63 - 1) * 1.1, False, (1 << 63) - 1),
+    (UBIGINT, (2.0**64 - 1) * 1.1, False, (1 << 64) - 1),
+    (ft(m.TYPE_LONG), b"\t  234  ", True, 234), (ft(m.TYPE_LONG), b" 2.35e3  ", True, 2350),
+    (ft(m.TYPE_LONG), b" 2.e3  ", True, 2000), (ft(m.TYPE_LONG), b" -2.e3  ", True, -2000),
+    (ft(m.TYPE_LONG), b" 2e2  ", True, 200), (ft(m.TYPE_LONG), b" 0.002e3  ", True, 2),
+    (ft(m.TYPE_LONG), b" .002e3  ", True, 2), (ft(m.TYPE_LONG), b" 20e-2  ", True, 0),
+    (ft(m.TYPE_LONG), b" -20e-2  ", True, 0), (ft(m.TYPE_LONG), b" +2.51 ", True, 3),
+    (ft(m.TYPE_LONG), b" -9999.5 ", True, -10000), (ft(m.TYPE_LONG), b" 999.4", True, 999),
+    (ft(m.TYPE_LONG), b" -3.58", True, -4), (ft(m.TYPE_LONG), b" 1a ", False, 1),
+    (ft(m.TYPE_LONG), b" +1+ ", False, 1), (ft(m.TYPE_LONG), 234.5456, True, 235),
+    (ft(m.TYPE_LONG), -23.45, True, -23), (UBIGINT, 234.5456, True, 235),
+    (DOUBLE, b" -23.54", True, -23.54), (DOUBLE, b"-23.54a", False, -23.54),
+    (DOUBLE, b"-23.54e2e", False, -2354.0), (DOUBLE, b"+.e", False, 0.0), (DOUBLE, b"1e+1", True, 10.0),
+    (YEAR, 123, False, 1901), (YEAR, 3000, False, 2155), (YEAR, b"2000", True, 2000),
+    (YEAR, b"abc", True, 0), (YEAR, b"00abc", True, 2000), (YEAR, b"0019", True, 2019),
+    (YEAR, 2155, True, 2155), (YEAR, 2155.123, True, 2155), (YEAR, 2156, False, 2155),
+    (YEAR, 123.123, False, 1901), (YEAR, 1900, False, 1901), (YEAR, 1901, True, 1901),
+    (YEAR, 1900.567, True, 1901), (YEAR, 1900.456, False, 1901), (YEAR, 0, True, 0),
+    (YEAR, b"0", True, 2000), (YEAR, b"00", True, 2000), (YEAR, b" 0", True, 2000),
+    (YEAR, b" 00", True, 2000), (YEAR, b" 000", True, 0), (YEAR, b" 0000 ", True, 2000),
+    (YEAR, b" 0ab", True, 0), (YEAR, b"00bc", True, 0), (YEAR, b"000a", True, 0),
+    (YEAR, b" 000a ", True, 2000), (YEAR, 1, True, 2001), (YEAR, b"1", True, 2001),
+    (YEAR, b"01", True, 2001), (YEAR, 69, True, 2069), (YEAR, b"69", True, 2069),
+    (YEAR, 70, True, 1970), (YEAR, b"70", True, 1970), (YEAR, 99, True, 1999),
+    (YEAR, b"99", True, 1999), (YEAR, 100, False, 1901),
+    (YEAR, b"99999999999999999999999999999999999", False, 0),
+    (DATE, b"2012-08-23", True, "2012-08-23"),
+    (ft(m.TYPE_DATETIME), b"2012-08-23 12:34:03.123456", True, "2012-08-23 12:34:03"),
+    (ft(m.TYPE_DATETIME), 0, True, "0000-00-00 00:00:00"),
+    (ft(m.TYPE_DATETIME), Decimal("20010101100000.123456"), True, "2001-01-01 10:00:00"),
+    (TIMESTAMP, b"2012-08-23 12:34:03.123456", True, "2012-08-23 12:34:03"),
+    (TIMESTAMP, Decimal("20010101100000.123456"), True, "2001-01-01 10:00:00"),
+    (ft(m.TYPE_DURATION), b"10:11:12", True, "10:11:12"), (ft(m.TYPE_DURATION), 0, True, "00:00:00"),
+    (DATE, b"2012-08-x", False, "0000-00-00"),
+    (ft(m.TYPE_DATETIME), b"2012-08-x", False, "0000-00-00 00:00:00"),
+    (TIMESTAMP, b"2012-08-x", False, "0000-00-00 00:00:00"),
+    (ft(m.TYPE_DURATION), b"2012-08-x", False, "00:20:12"),
+    (ft(m.TYPE_DURATION), b"0000-00-00", False, "00:00:00"),
+    (ft(m.TYPE_DURATION), b"1234abc", False, "00:12:34"),
+    (ft(m.TYPE_STRING, flen=10), b"abc", True, "abc"), (ft(m.TYPE_STRING, flen=10), 5678, True, "5678"),
+]  # fmt: skip
+
+
+def _shown(d: Datum) -> object:
+    if d.kind == Kind.DURATION:
+        from tidbkv.mytime import format_duration
+
+        return format_duration(d.value, d.frac)
+    if d.kind == Kind.TIME:
+        return str(d.value)
+    if d.kind == Kind.STRING:
+        return bytes(d.value).decode()
+    return d.value
+
+
+@pytest.mark.parametrize(("field_type", "literal", "accepted", "value"), TIDB_CONVERT)
+def test_tidb_convert_table(
+    field_type: FieldType, literal: Literal, accepted: bool, value: object
+) -> None:
+    """TiDB pkg/types convert_test.go TestConvert (the literal-input cases)."""
+    loose, strict = _loose_and_strict(field_type)
+    assert _shown(loose(literal)) == value
+    if not accepted:
+        with pytest.raises(CastError):
+            strict(literal)
+
+
+@pytest.mark.parametrize(
+    ("literal", "loose", "strict_ok"),
+    [
+        (101010, "10:10:10", True),
+        (-101010, "-10:10:10", True),
+        (8385959, "838:59:59", True),
+        (8385960, "838:59:59", False),
+        (8376049, "00:00:00", False),
+        (20111111000001, "00:00:01", True),
+        (201112110102, "11:01:02", True),
+        (10000235959, "838:59:59", False),
+        (1.5, "00:00:02", True),
+        (Decimal("101010.6"), "10:10:11", True),
+        (Decimal("8385959.5"), "838:59:59", False),
+    ],
+)
+def test_numbers_into_time_follow_convert_to_mysql_duration(
+    literal: Literal, loose: str, strict_ok: bool
+) -> None:
+    """TiDB Datum.convertToMysqlDuration: a number's integer value above 838:59:59 (and below
+    10000000000) is the maximum TIME with an error; otherwise ParseDuration of its text, so
+    an 11-digit number is not read as a datetime (NumberToDuration would give 23:59:59)."""
+    loose_c, strict_c = _loose_and_strict(ft(m.TYPE_DURATION, decimal=0))
+    assert format_duration(loose_c(literal).value) == loose
+    if strict_ok:
+        assert format_duration(strict_c(literal).value) == loose
+    else:
+        with pytest.raises(CastError):
+            strict_c(literal)
+
+
+@pytest.mark.parametrize(
+    ("literal", "stored", "strict_ok"),
+    [
+        (b"1e -1", "0.10", True),
+        (b"1e - 1", "1.00", False),
+        (b"1e 1dddd ", "10.00", False),
+        (b"123.45.", "123.45", False),
+        (b"  -1.5e+2  ", "-150.00", True),
+        (b"1e18446744073709551620", "0.00", False),
+        (b"1e100", "99999999.99", False),
+        (b"", "0.00", False),
+    ],
+)
+def test_decimal_strings_are_parsed_by_mydecimal_from_string(
+    literal: bytes, stored: str, strict_ok: bool
+) -> None:
+    # TiDB convertToMysqlDecimal: MyDecimal.FromString, then ProduceDecWithSpecifiedTp.
+    loose_c, strict_c = _loose_and_strict(ft(m.TYPE_NEWDECIMAL, flen=10, decimal=2))
+    assert str(loose_c(literal).value) == stored
+    if strict_ok:
+        assert str(strict_c(literal).value) == stored
+    else:
+        with pytest.raises(CastError):
+            strict_c(literal)
 
 
 @pytest.mark.parametrize(
