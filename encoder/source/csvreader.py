@@ -110,7 +110,9 @@ def read_csv(
                     yield make_batch()
                     continue
                 if status == 4:
-                    q = pos
+                    # Rows before the rejected one were taken: resume after them even if the
+                    # generic parser needs more data for this one.
+                    p = q = pos
                 elif pos >= 0:
                     p = pos
                     continue

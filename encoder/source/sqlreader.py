@@ -228,7 +228,9 @@ def read_sql(
                     p = pos
                     continue
                 if status is FastStatus.REJECTED:
-                    q = pos
+                    # Rows before the rejected one were taken: resume after them even if the
+                    # generic parser needs more data for this one.
+                    p = q = pos
             values, q2 = syn.row(q, expect)
             q3 = syn.skip(q2)
             if q3 >= len(data):
