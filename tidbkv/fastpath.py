@@ -318,13 +318,18 @@ class ColumnPlan:
             return f"type(lit) is int and {lo} <= lit <= {hi}"
         if self.kind == "str":
             charset = (ft.charset or "utf8mb4").lower()
-            if charset not in ("utf8mb4", "utf8", "utf8mb3") or ft.collate == "binary":
+            # For ASCII input these charsets cast alike (no validation, one byte per character).
+            if charset not in _ASCII_ALIKE or ft.collate == "binary":
                 return None
             if ft.tp not in (m.TYPE_STRING, m.TYPE_VARCHAR, m.TYPE_VAR_STRING, *m.BLOB_TYPES):
                 return None
             limit = f" and len(lit) <= {ft.flen}" if ft.flen >= 0 else ""
             return f"type(lit) is bytes and lit.isascii(){limit}"
         return None
+
+
+# Charsets whose cast of an ASCII string is the string itself (``cast._cast_string``).
+_ASCII_ALIKE = frozenset({"utf8mb4", "utf8", "utf8mb3", "latin1", "ascii"})
 
 
 def row_v2_from_natives(enc: TableEncoder, natives: Sequence[Any]) -> bytes:
