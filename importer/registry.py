@@ -230,10 +230,10 @@ class EngineRegistry:
             if entry.writers:
                 raise EngineInUse(key, f"written by {entry.writers} stream(s)", "close")
             entry.state = EngineState.CLOSED
-            engine, entry.engine = entry.engine, None
+            # The LevelDB handle stays open for the import that follows: reopening it would
+            # replay its whole log into a new level-0 file first (about a third of a second
+            # per 20 MB engine on the reference machine).
             self._persist(entry)
-        if engine is not None:
-            engine.close()
         log.info("engine closed", uuid=str(uid), kvs=entry.kvs, bytes=entry.bytes)
 
     @contextmanager
@@ -257,15 +257,17 @@ class EngineRegistry:
             entry.state = EngineState.IMPORTING
             self._persist(entry)
         ok = False
-        engine: Engine | None = None
+        engine: Engine | None = entry.engine
         try:
-            engine = Engine(path, self._options, create=False)
+            if engine is None:
+                engine = Engine(path, self._options, create=False)
             yield engine
             ok = True
         finally:
             if engine is not None:
                 engine.close()
             with self._lock:
+                entry.engine = None
                 entry.state = EngineState.IMPORTED if ok else EngineState.CLOSED
                 if ok:
                     entry.imports += 1
