@@ -74,19 +74,28 @@ class StoreEngine:
         enc_end = mvcc.encoded(end) if end else b""
         lo, hi = _cf_bounds(mvcc.WRITE_CF, enc_start, enc_end)
         out: list[tuple[bytes, bytes]] = []
+        append = out.append
         last_user: bytes | None = None
+        latest = ts >= mvcc.MAX_TS
+        ts_len = mvcc.TS_LEN
+        short_value = mvcc.short_value
+        decoded = mvcc.decoded
+        put = mvcc.PUT
         for k, rec in self._db.iterator(start=lo, stop=hi):
-            user = k[1 : -mvcc.TS_LEN]
+            user = k[1:-ts_len]
             if user == last_user:
                 continue
-            if mvcc.ts_of(k) > ts:
+            if not latest and mvcc.ts_of(k) > ts:
                 continue
             last_user = user
-            value = self._value(user, rec)
-            if value is None:
+            kind, value = short_value(rec)
+            if kind != put:
                 continue
-            raw = decode_bytes(user)[0]
-            out.append((raw, b"" if key_only else value))
+            if value is None:
+                value = self._value(user, rec)
+                if value is None:  # pragma: no cover - a PUT always has a value
+                    continue
+            append((decoded(user), b"" if key_only else value))
             if limit and len(out) >= limit:
                 break
         return out

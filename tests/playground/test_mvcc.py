@@ -30,3 +30,15 @@ def test_newer_versions_sort_first() -> None:
     enc = mvcc.encoded(b"k")
     assert mvcc.mvcc_key(enc, 10) < mvcc.mvcc_key(enc, 9)
     assert mvcc.ts_of(mvcc.mvcc_key(enc, 12345)) == 12345
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=64))
+def test_fast_key_decoding_inverts_the_encoding(raw: bytes) -> None:
+    assert mvcc.decoded(encode_bytes(raw)) == raw
+
+
+def test_short_values_are_read_straight_from_write_records() -> None:
+    assert mvcc.short_value(mvcc.put_record(2**40 + 3, b"abc")) == (mvcc.PUT, b"abc")
+    assert mvcc.short_value(mvcc.put_record(7, b"x" * 300)) == (mvcc.PUT, None)
+    assert mvcc.short_value(mvcc.delete_record(2**50))[0] == mvcc.DELETE
