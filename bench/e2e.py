@@ -245,7 +245,7 @@ def run_mariadb(dump: Path, threads: int) -> dict[str, float]:
         if myloader:
             log(f"MariaDB: myloader -t {threads}")
             t0 = time.monotonic()
-            subprocess.run(
+            done = subprocess.run(
                 [
                     myloader,
                     "-S",
@@ -258,9 +258,11 @@ def run_mariadb(dump: Path, threads: int) -> dict[str, float]:
                     "-t",
                     str(threads),
                 ],
-                check=True,
                 capture_output=True,
+                text=True,
             )
+            if done.returncode != 0:
+                raise SystemExit(f"myloader failed: {done.stderr[-2000:]}")
             results[f"myloader -t {threads}"] = time.monotonic() - t0
     finally:
         server.stop()
@@ -290,11 +292,12 @@ def main() -> None:
         log(f"generating a {args.size} sbtest dump: 4 tables x {rows_per_table} rows")
         sbtest_dump(dump, db="sbtest", tables=4, rows=rows_per_table, files=files)
         marker.write_text("")
+    if not (dump / "metadata").exists():  # dumps generated before the file was written
+        (dump / "metadata").write_text("Started dump at: 2024-01-01 00:00:00\n")
     nbytes = sum(p.stat().st_size for p in dump.glob("*.sql"))
     rows = rows_per_table * 4
     nfiles = len(list(dump.glob("*.sql")))
     fl = run_flashload(dump, work, args.workers)
-    mdb = {} if args.skip_mariadb else run_mariadb(dump, threads=args.workers)
 
     cpus = os.cpu_count()
     print(f"\nflashload end to end, {cpus}-core machine")
@@ -317,6 +320,8 @@ def main() -> None:
             "encoder RSS by quarter of the run (MiB): "
             + " / ".join(f"{max(samples[i * q : (i + 1) * q]) / 2**20:.0f}" for i in range(4))
         )
+    sys.stdout.flush()
+    mdb = {} if args.skip_mariadb else run_mariadb(dump, threads=args.workers)
     if mdb:
         print("\nMariaDB, same dump:")
         for name, secs in mdb.items():

@@ -92,6 +92,10 @@ def _schema_files(root: Path, db: str) -> None:
     (root / f"{db}-schema-create.sql").write_text(
         f"CREATE DATABASE `{db}` /*!40100 DEFAULT CHARACTER SET utf8mb4 */;\n"
     )
+    # mydumper's bookkeeping file: myloader refuses a directory without it.
+    (root / "metadata").write_text(
+        "Started dump at: 2024-01-01 00:00:00\nFinished dump at: 2024-01-01 00:00:01\n"
+    )
 
 
 def sbtest_dump(
