@@ -129,6 +129,7 @@ class LightningSection:
     """``[lightning]``: worker processes, logging, prechecks."""
 
     region_concurrency: int = 0  # 0 = one worker per CPU
+    finalize_concurrency: int = 1
     level: str = "info"
     file: str = ""
     check_requirements: bool = True
@@ -203,6 +204,7 @@ class EncoderConfig:
         lt = _Section(top.pop("lightning", {}), "lightning")
         lightning = LightningSection(
             region_concurrency=lt.integer("region-concurrency", 0),
+            finalize_concurrency=lt.integer("finalize-concurrency", 1),
             level=lt.string("level", "info").lower(),
             file=lt.string("file", ""),
             check_requirements=lt.boolean("check-requirements", True),

@@ -77,7 +77,7 @@ def run_worker(spec: WorkerSpec, events: EventSink) -> None:
     worker_id = f"{socket.gethostname()}/{os.getpid()}/{spec.index}"
     try:
         ctx = build_context(spec, events)
-        outcome = Worker(ctx).run()
+        outcome = Worker(ctx, spec.config.lightning.finalize_concurrency).run()
         ctx.tidb.close()
         events.emit(WorkerExited(worker_id, "done" if outcome.done else "failed", outcome.error))
     except BaseException as exc:

@@ -15,6 +15,8 @@ Public API: ``Worker``, ``WorkerOutcome``, ``is_fatal``.
 
 from __future__ import annotations
 
+import dataclasses
+import threading
 import time
 from dataclasses import dataclass
 
@@ -37,6 +39,7 @@ from encoder.leases import Lease, LeaseKeeper
 from encoder.retry import retry
 from encoder.schematask import run_schema
 from encoder.source import SourceError
+from encoder.tidbsql import TidbSQL
 from protos import coordinator_pb2 as cpb
 from tidbkv.errors import TidbKVError
 
@@ -61,11 +64,21 @@ def is_fatal(exc: BaseException, kind: int) -> bool:
 
 
 class Worker:
-    """Runs tasks of one job until it is done or failed."""
+    """Runs tasks of one job until it is done or failed.
 
-    def __init__(self, ctx: WorkerContext) -> None:
+    FINALIZE tasks (engine imports and the checksum: work for the importer and the cluster,
+    little for the encoder) run in up to ``background_finalizes`` threads while the loop goes
+    on encoding chunks, so encoding the next table overlaps importing the last one; each
+    background finalize has its own TiDB session.
+    """
+
+    def __init__(self, ctx: WorkerContext, background_finalizes: int = 1) -> None:
         self.ctx = ctx
         self.keeper = LeaseKeeper(ctx.coord)
+        self._slots = (
+            threading.BoundedSemaphore(background_finalizes) if background_finalizes > 0 else None
+        )
+        self._threads: list[threading.Thread] = []
 
     def run(self) -> WorkerOutcome:
         coord = self.ctx.coord
@@ -79,37 +92,60 @@ class Worker:
                 if result.task is None:
                     time.sleep(result.retry_after_s)
                     continue
-                self._run_task(result.task)
+                task = result.task
+                slots = self._slots
+                if task.kind == cpb.FINALIZE and slots is not None and slots.acquire(False):
+                    self._start_background(task)
+                else:
+                    self._run_task(task, self.ctx)
         finally:
+            for t in self._threads:
+                t.join()
             self.keeper.stop()
 
-    def _run_task(self, task: cpb.Task) -> None:
+    def _start_background(self, task: cpb.Task) -> None:
+        cfg = self.ctx.config.tidb
+        ctx = dataclasses.replace(
+            self.ctx, tidb=TidbSQL(cfg.host, cfg.port, cfg.user, cfg.password)
+        )
+
+        def run() -> None:
+            try:
+                self._run_task(task, ctx)
+            finally:
+                ctx.tidb.close()
+                assert self._slots is not None
+                self._slots.release()
+
+        t = threading.Thread(target=run, name=f"finalize-{task.table_index}", daemon=True)
+        self._threads = [x for x in self._threads if x.is_alive()] + [t]
+        t.start()
+
+    def _run_task(self, task: cpb.Task, ctx: WorkerContext) -> None:
         kind = _KIND_NAMES.get(task.kind, "?")
         lease = self.keeper.hold(task)
         started = time.monotonic()
         log.info("task started", task=task.task_id, attempt=task.attempt)
         completed = False
         try:
-            self._dispatch(lease)
+            self._dispatch(lease, ctx)
             completed = True
         except LeaseLost:
             log.warning("task abandoned", task=task.task_id, reason="lease lost")
         except (ChecksumMismatch, JobFailed) as exc:
             # The coordinator already failed the job; the next lease says so.
-            self.ctx.events.emit(TaskError(task.task_id, str(exc), True))
+            ctx.events.emit(TaskError(task.task_id, str(exc), True))
             log.error("task failed", task=task.task_id, error=str(exc))
         except Exception as exc:
-            self._report(lease, kind, exc)
+            self._report(lease, kind, exc, ctx)
         finally:
             self.keeper.release(lease)
             seconds = time.monotonic() - started
-            self.ctx.events.emit(
-                TaskFinished(kind, task.table_index, task.task_id, seconds, completed)
-            )
+            ctx.events.emit(TaskFinished(kind, task.table_index, task.task_id, seconds, completed))
         if completed:
             log.info("task completed", task=task.task_id, elapsed=round(seconds, 3))
 
-    def _report(self, lease: Lease, kind: str, exc: Exception) -> None:
+    def _report(self, lease: Lease, kind: str, exc: Exception, ctx: WorkerContext) -> None:
         task = lease.task
         fatal = is_fatal(exc, task.kind)
         message = str(exc) if isinstance(exc, EncoderError | TidbKVError) else repr(exc)
@@ -120,20 +156,20 @@ class Worker:
             log.error("task failed", task=task.task_id, kind=kind, fatal=fatal, error=message)
         else:
             log.exception("task crashed", task=task.task_id, kind=kind)
-        self.ctx.events.emit(TaskError(task.task_id, message, fatal))
+        ctx.events.emit(TaskError(task.task_id, message, fatal))
         try:
-            retry(lambda: self.ctx.coord.fail(task, message, fatal), what="fail task")
+            retry(lambda: ctx.coord.fail(task, message, fatal), what="fail task")
         except RemoteError as err:
             log.error("cannot report task failure", task=task.task_id, error=str(err))
 
-    def _dispatch(self, lease: Lease) -> None:
+    def _dispatch(self, lease: Lease, ctx: WorkerContext) -> None:
         task = lease.task
-        coord = self.ctx.coord
+        coord = ctx.coord
         if task.kind == cpb.SCHEMA:
-            run_schema(self.ctx, lease)
+            run_schema(ctx, lease)
             retry(lambda: coord.complete_schema(task), what="complete task")
         elif task.kind == cpb.CHUNK:
-            r = run_chunk(self.ctx, lease)
+            r = run_chunk(ctx, lease)
             _accepted, error = retry(
                 lambda: coord.complete_chunk(
                     task, r.checksum, r.rows, r.source_bytes, r.max_row_id
@@ -141,8 +177,8 @@ class Worker:
                 what="complete task",
             )
             if error:
-                raise JobFailed(self.ctx.job_id, error)
+                raise JobFailed(ctx.job_id, error)
         elif task.kind == cpb.FINALIZE:
-            run_finalize(self.ctx, lease)
+            run_finalize(ctx, lease)
         else:
             raise EncoderError(f"unknown task kind {task.kind} of task {task.task_id}")
