@@ -78,20 +78,32 @@ def _tree(pid: int) -> list[int]:
 
 @dataclass
 class RssMonitor:
-    """Samples the summed RSS of a process tree; remembers the peak."""
+    """Samples the summed RSS of a process tree; remembers the peak and the CPU seconds each
+    process of the tree used (last sample)."""
 
     pid: int
     peak: int = 0
     samples: list[int] = field(default_factory=list)
+    cpu: dict[int, float] = field(default_factory=dict)
     _stop: threading.Event = field(default_factory=threading.Event)
+
+    @property
+    def cpu_seconds(self) -> float:
+        return sum(self.cpu.values())
 
     def start(self) -> RssMonitor:
         threading.Thread(target=self._run, daemon=True).start()
         return self
 
     def _run(self) -> None:
+        tick = os.sysconf("SC_CLK_TCK")
         while not self._stop.is_set():
-            total = sum(_status(p).get("VmRSS", 0) for p in _tree(self.pid))
+            pids = _tree(self.pid)
+            total = sum(_status(p).get("VmRSS", 0) for p in pids)
+            for p in pids:
+                with contextlib.suppress(OSError, IndexError, ValueError):
+                    fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+                    self.cpu[p] = (int(fields[11]) + int(fields[12])) / tick
             self.peak = max(self.peak, total)
             self.samples.append(total)
             time.sleep(0.25)
@@ -176,7 +188,8 @@ def run_flashload(dump: Path, work: Path, workers: int) -> dict[str, Any]:
     shutil.rmtree(work / "importer", ignore_errors=True)
     pg_cmd = [str(BIN / "playground"), "up", "--data-dir", str(pg_dir), "--pd-port", "0"]
     pg_cmd += ["--store-port", "0", "--sql-port", "0", "--status-port", "0"]
-    with background(pg_cmd, work / "playground.out"):
+    with background(pg_cmd, work / "playground.out") as playground:
+        pg_mon = RssMonitor(playground.pid).start()
         wait_line(work / "playground.out", "ready")
         addrs = dict(
             line.split()[:2]
@@ -202,8 +215,10 @@ def run_flashload(dump: Path, work: Path, workers: int) -> dict[str, Any]:
             enc_mon = RssMonitor(enc.pid).start()
             rc = enc.wait()
             wall = time.monotonic() - t0
+            time.sleep(0.5)  # a last sample of every process
             enc_mon.stop()
             imp_mon.stop()
+            pg_mon.stop()
             summary = (work / "encoder.out").read_text()
             if rc != 0:
                 raise SystemExit(f"encoder exited with {rc}:\n{summary[-3000:]}")
@@ -214,6 +229,11 @@ def run_flashload(dump: Path, work: Path, workers: int) -> dict[str, Any]:
                 "importer_peak_rss": max(imp_mon.peak, _status(importer.pid).get("VmHWM", 0)),
                 "summary": summary,
                 "encoder_rss_samples": enc_mon.samples,
+                "cpu": {
+                    "encoder (all processes)": enc_mon.cpu_seconds,
+                    "importer": imp_mon.cpu_seconds,
+                    "playground (PD + 3 TiKV + TiDB, one process)": pg_mon.cpu_seconds,
+                },
             }
 
 
@@ -313,6 +333,9 @@ def main() -> None:
         f"peak RSS: encoder (all processes) {fl['encoder_peak_rss'] / 2**20:.0f} MiB,"
         f" importer {fl['importer_peak_rss'] / 2**20:.0f} MiB"
     )
+    print("CPU seconds (user + system):")
+    for name, secs in fl["cpu"].items():
+        print(f"  {name:<44} {secs:8.1f}  ({secs / wall * 100:.0f}% of one core)")
     samples = fl["encoder_rss_samples"]
     if len(samples) >= 8:
         q = len(samples) // 4

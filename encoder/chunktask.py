@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Sequence
+import uuid as uuidlib
 from dataclasses import dataclass
+from functools import partial
 
 import structlog
 
@@ -125,9 +126,9 @@ def _row_error(exc: Exception, table: str, batch: RowBatch, i: int, path: str) -
     return exc
 
 
-def _open_engines(ctx: WorkerContext, lease: Lease, *uuids: object) -> None:
+def _open_engines(ctx: WorkerContext, lease: Lease, *uuids: uuidlib.UUID) -> None:
     for uid in uuids:
-        retry(lambda u=uid: ctx.kv.open(u), what="open engine", check=lease.check)  # type: ignore[misc]
+        retry(partial(ctx.kv.open, uid), what="open engine", check=lease.check)
 
 
 def run_chunk(ctx: WorkerContext, lease: Lease) -> ChunkResult:
@@ -225,11 +226,10 @@ def _encode_batch(
     add_data = data.extend
     add_index = index.extend
     encode = enc.encode
-    rows: Sequence[tuple[object, ...]] = batch.rows
     row_id = batch.first_rowid
     try:
-        for row in rows:
-            d, x = encode(row, row_id)  # type: ignore[arg-type]
+        for row in batch.rows:
+            d, x = encode(row, row_id)
             add_data(d)
             add_index(x)
             row_id += 1

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
+from functools import partial
 
 import structlog
 
@@ -65,12 +66,12 @@ def run_finalize(ctx: WorkerContext, lease: Lease) -> FinalizeOutcome:
     started = time.monotonic()
     engines = [engine_uuid(tp.db, tp.name, i) for i in (*task.engine_ids, INDEX_ENGINE_ID)]
     for uid in engines:
-        retry(lambda u=uid: ctx.kv.close(u), what="close engine", check=lease.check)  # type: ignore[misc]
+        retry(partial(ctx.kv.close, uid), what="close engine", check=lease.check)
     for uid in engines:
         t0 = time.monotonic()
         try:
             retry(
-                lambda u=uid: ctx.kv.import_(u, ctx.pd_addr),  # type: ignore[misc]
+                partial(ctx.kv.import_, uid, ctx.pd_addr),
                 what="import engine",
                 check=lease.check,
                 limit_s=IMPORT_LIMIT_S,
@@ -138,7 +139,7 @@ def run_finalize(ctx: WorkerContext, lease: Lease) -> FinalizeOutcome:
     if accepted:
         for uid in engines:
             try:
-                retry(lambda u=uid: ctx.kv.cleanup(u), what="clean up engine", limit_s=60.0)  # type: ignore[misc]
+                retry(partial(ctx.kv.cleanup, uid), what="clean up engine", limit_s=60.0)
             except RemoteError as exc:
                 log.warning("engine cleanup failed", uuid=str(uid), error=str(exc))
     log.info(

@@ -18,6 +18,7 @@ import socket
 import sys
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import TextIO
 
@@ -256,7 +257,7 @@ def _cleanup_failed(
             continue
         for uid in plan_engines(table):
             try:
-                retry(lambda u=uid: kv.cleanup(u), what="clean up engine", limit_s=30.0)  # type: ignore[misc]
+                retry(partial(kv.cleanup, uid), what="clean up engine", limit_s=30.0)
             except RemoteError as exc:
                 log.warning("engine cleanup failed", uuid=str(uid), error=str(exc))
 

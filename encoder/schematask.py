@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import time
 import uuid as uuidlib
+from functools import partial
 
 import structlog
 
@@ -51,12 +52,12 @@ def run_schema(ctx: WorkerContext, lease: Lease) -> None:
     tidb = ctx.tidb
     for db in ctx.plan.databases:
         stmts = _statements(ctx, db.schema_file, db.schema_sql)
-        retry(lambda s=stmts: tidb.run_statements(s), what="create database", check=lease.check)  # type: ignore[misc]
+        retry(partial(tidb.run_statements, stmts), what="create database", check=lease.check)
     for table in ctx.plan.tables:
         stmts = _statements(ctx, table.schema_file, table.schema_sql)
         if stmts:
             retry(
-                lambda s=stmts, d=table.db: tidb.run_statements(s, d),  # type: ignore[misc]
+                partial(tidb.run_statements, stmts, table.db),
                 what="create table",
                 check=lease.check,
             )
@@ -64,7 +65,7 @@ def run_schema(ctx: WorkerContext, lease: Lease) -> None:
     for table in ctx.plan.tables:
         for uid in plan_engines(table):
             lease.check()
-            retry(lambda u=uid: ctx.kv.cleanup(u), what="clean up engine", check=lease.check)  # type: ignore[misc]
+            retry(partial(ctx.kv.cleanup, uid), what="clean up engine", check=lease.check)
     log.info(
         "schema created",
         databases=len(ctx.plan.databases),
