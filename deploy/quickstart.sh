@@ -15,15 +15,21 @@ VENV=${FLASHLOAD_VENV:-.venv}
 WORK=${FLASHLOAD_HOME:-.flashload/quickstart}
 START_TIMEOUT_S=90
 
-if [ ! -x "$VENV/bin/encoder" ]; then
-    echo "quickstart: installing flashload into $VENV ..." >&2
-    [ -x "$VENV/bin/python" ] || "$PY" -m venv "$VENV"
-    "$VENV/bin/python" -m pip install --quiet --upgrade pip
-    "$VENV/bin/python" -m pip install --quiet -e .
-fi
-
 rm -rf "$WORK"
 mkdir -p "$WORK"
+
+if [ ! -x "$VENV/bin/encoder" ]; then
+    echo "quickstart: installing flashload into $VENV (log: $WORK/install.log) ..." >&2
+    {
+        [ -x "$VENV/bin/python" ] || "$PY" -m venv "$VENV"
+        "$VENV/bin/python" -m pip install --quiet --upgrade pip
+        "$VENV/bin/python" -m pip install --quiet -e .
+    } >"$WORK/install.log" 2>&1 || {
+        tail -n 30 "$WORK/install.log" >&2
+        echo "quickstart: installation failed" >&2
+        exit 1
+    }
+fi
 pids=()
 cleanup() {
     for pid in "${pids[@]}"; do
