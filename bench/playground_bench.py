@@ -144,9 +144,7 @@ class Client:
             return call(iter(msgs))
 
         results = list(self.pool.map(one, [p.store_id for p in region.peers]))
-        metas = next(
-            r.metas for p, r in zip(region.peers, results, strict=True) if p == leader
-        )
+        metas = next(r.metas for p, r in zip(region.peers, results, strict=True) if p == leader)
         return region, leader, list(metas)
 
     def ingest(self, region: Any, leader: Any, metas: list[Any]) -> None:
@@ -155,7 +153,8 @@ class Client:
         req.context.region_epoch.CopyFrom(region.region_epoch)
         req.context.peer.CopyFrom(leader)
         call = self.stores[leader.store_id].unary_unary(
-            MULTI_INGEST, import_sstpb_pb2.MultiIngestRequest.SerializeToString,
+            MULTI_INGEST,
+            import_sstpb_pb2.MultiIngestRequest.SerializeToString,
             import_sstpb_pb2.IngestResponse.FromString,
         )
         resp = call(req)
