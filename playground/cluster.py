@@ -171,7 +171,12 @@ class Cluster:
         creds = None
         if tls is not None:
             creds = grpc.ssl_channel_credentials(tls[0], tls[2], tls[1])
-        self._reader = KvReader(regions, lambda sid: self._stores[sid].address, creds)
+        self._reader = KvReader(
+            regions,
+            lambda sid: self._stores[sid].address,
+            lambda sid: self._stores[sid].coprocessor,
+            creds,
+        )
         self._janitor = threading.Thread(target=self._janitor_loop, name="janitor", daemon=True)
         self._janitor.start()
         self._start_tidb()

@@ -5,11 +5,13 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any
 
 import plyvel
 
 from playground.errors import PlaygroundError
-from playground.tikv import mvcc
+from playground.tikv import checksum, mvcc
+from tidbkv.checksum import KVChecksum
 from tidbkv.codec import decode_bytes
 
 
@@ -26,25 +28,10 @@ def _cf_bounds(cf: bytes, enc_start: bytes, enc_end: bytes) -> tuple[bytes, byte
     return cf + enc_start, (cf + enc_end) if enc_end else mvcc.CF_END[cf]
 
 
-class StoreEngine:
-    """MVCC reads and atomic batch writes over one LevelDB (``data_dir/tikv-N/db``)."""
+class MvccReads:
+    """MVCC reads over a LevelDB or one of its snapshots (``_db``)."""
 
-    def __init__(self, path: Path) -> None:
-        path.mkdir(parents=True, exist_ok=True)
-        self._db = plyvel.DB(str(path), create_if_missing=True)
-
-    def close(self) -> None:
-        self._db.close()
-
-    def write(self, puts: Iterable[tuple[bytes, bytes]], deletes: Iterable[bytes] = ()) -> None:
-        """Applies raw LevelDB puts and deletes in one atomic batch."""
-        with self._db.write_batch(sync=False) as wb:
-            for k in deletes:
-                wb.delete(k)
-            for k, v in puts:
-                wb.put(k, v)
-
-    # -- reads -----------------------------------------------------------------------------
+    _db: Any
 
     def _value(self, enc: bytes, rec: bytes) -> bytes | None:
         parsed = mvcc.parse_record(rec)
@@ -100,7 +87,54 @@ class StoreEngine:
                 break
         return out
 
-    # -- region data moves -----------------------------------------------------------------
+    def checksum(
+        self, enc_start: bytes, enc_end: bytes, ts: int, chunk: int = checksum.CHUNK
+    ) -> KVChecksum:
+        """Checksum of the pairs visible at ``ts`` in the encoded key range (end b"" = +inf),
+        taken ``chunk`` entries at a time."""
+        lo, hi = _cf_bounds(mvcc.WRITE_CF, enc_start, enc_end)
+        with contextlib.closing(self._db.iterator(start=lo, stop=hi)) as it:
+            return checksum.checksum(it, ts, self._value, chunk)
+
+
+class Snapshot(MvccReads):
+    """A consistent view of a store's data as of its creation; ``close`` releases it."""
+
+    def __init__(self, db: plyvel.DB) -> None:
+        self._db = db.snapshot()
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Snapshot:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+class StoreEngine(MvccReads):
+    """MVCC reads and atomic batch writes over one LevelDB (``data_dir/tikv-N/db``)."""
+
+    def __init__(self, path: Path) -> None:
+        path.mkdir(parents=True, exist_ok=True)
+        self._db = plyvel.DB(str(path), create_if_missing=True)
+
+    def close(self) -> None:
+        self._db.close()
+
+    def snapshot(self) -> Snapshot:
+        return Snapshot(self._db)
+
+    def write(self, puts: Iterable[tuple[bytes, bytes]], deletes: Iterable[bytes] = ()) -> None:
+        """Applies raw LevelDB puts and deletes in one atomic batch."""
+        with self._db.write_batch(sync=False) as wb:
+            for k in deletes:
+                wb.delete(k)
+            for k, v in puts:
+                wb.put(k, v)
+
+    # -- region data moves -------------------------------------------------------------------
 
     def export_range(self, enc_start: bytes, enc_end: bytes) -> Iterator[tuple[bytes, bytes]]:
         """Every stored entry (both CFs, all versions) of the encoded key range."""

@@ -1,4 +1,5 @@
-"""One store's gRPC server (ImportSST + Tikv) with a switch that makes it unavailable."""
+"""One store's gRPC server (ImportSST + Tikv) with a switch that makes it unavailable, and its
+in-process checksum coprocessor."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import grpc
 
 from playground.faults import Faults
 from playground.raft import Raft
+from playground.tikv.coprocessor import Coprocessor
 from playground.tikv.import_mode import ImportModeSwitch
 from playground.tikv.import_service import ImportService
 from playground.tikv.kv_service import KvService
@@ -83,6 +85,7 @@ class StoreServer:
             ImportService(store_id, raft, faults, self.mode), self._server
         )
         tikvpb_pb2_grpc.add_TikvServicer_to_server(KvService(store_id, raft, faults), self._server)
+        self.coprocessor = Coprocessor(store_id, raft, faults, self._stopped.is_set)
         creds = server_credentials(tls)
         addr = f"{host}:{port}"
         if creds is None:
