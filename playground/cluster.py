@@ -70,6 +70,7 @@ from playground.tidb.variables import ServerSettings
 from playground.tikv.engine import StoreEngine
 from playground.tikv.server import StoreServer
 from playground.tikv.staging import Staging
+from playground.tikv.write_batch import BatchCache
 from protos import metapb_pb2, pdpb_pb2
 from tidbkv.codec import encode_bytes
 
@@ -145,10 +146,18 @@ class Cluster:
         raft = self._raft = Raft(regions, self._replicas)
         self.faults.set_rates(cfg.faults)
         tls = cfg.tls.load() if cfg.tls is not None else None
+        batches = BatchCache()
         for i, sid in enumerate(store_ids):
             port = cfg.store_ports[i] if cfg.store_ports else 0
             server = StoreServer(
-                sid, raft, self.faults, cfg.host, port, cfg.import_mode_timeout_seconds, tls
+                sid,
+                raft,
+                self.faults,
+                cfg.host,
+                port,
+                cfg.import_mode_timeout_seconds,
+                batches,
+                tls,
             )
             self._stores[sid] = server
             server.start()

@@ -14,7 +14,7 @@ import structlog
 
 from playground.errors import UnknownRegion, UnknownStore
 from playground.regions import RegionManager, copy_region
-from playground.tikv.engine import StoreEngine
+from playground.tikv.engine import PreparedWrite, StoreEngine
 from playground.tikv.staging import Staging
 from protos import metapb_pb2
 
@@ -56,13 +56,14 @@ class Raft:
             self.regions.set_leader(region_id, store_id)
         log.info("leader transferred", region_id=region_id, store_id=store_id)
 
-    def apply(self, region_id: int, puts: Mapping[int, list[tuple[bytes, bytes]]]) -> None:
-        """Writes each peer store's entries; caller holds ``lock`` and has checked the epoch."""
+    def apply(self, region_id: int, writes: Mapping[int, PreparedWrite]) -> None:
+        """Applies each peer store's prepared write; caller holds ``lock`` and has checked the
+        epoch (so the peers are the ones the writes were prepared for)."""
         region = self.regions.get(region_id)
         if region is None:
             raise UnknownRegion(region_id)
         for peer in region.peers:
-            self.replica(peer.store_id).engine.write(puts.get(peer.store_id, []))
+            writes[peer.store_id].apply()
 
     def move_peer(self, region_id: int, from_store: int, to_store: int) -> metapb_pb2.Region:
         """Moves the region's peer from one store to another, copying its data."""

@@ -162,10 +162,16 @@ def put_records(start_ts: int, values: Sequence[bytes]) -> list[bytes]:
     """``[mvcc.put_record(start_ts, v) for v in values]``."""
     head = mvcc.put_record(start_ts, b"")[:-2]
     limit = mvcc.SHORT_VALUE_MAX_LEN
-    heads = [head + bytes((ord("v"), n)) for n in range(limit + 1)]
-    if values and max(map(len, values)) <= limit:
-        return list(map(bytes.__add__, map(heads.__getitem__, map(len, values)), values))
-    return [heads[len(v)] + v if len(v) <= limit else head for v in values]
+    if not values:
+        return []
+    lengths = list(map(len, values))
+    low, high = min(lengths), max(lengths)
+    if high <= limit:
+        if low == high:  # one value length: one record head
+            return list(map((head + bytes((ord("v"), low))).__add__, values))
+        heads = [head + bytes((ord("v"), n)) for n in range(high + 1)]
+        return list(map(bytes.__add__, map(heads.__getitem__, lengths), values))
+    return [mvcc.put_record(start_ts, v) for v in values]
 
 
 def short_values(records: Sequence[bytes]) -> list[bytes] | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections import deque
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
@@ -134,6 +135,13 @@ class StoreEngine(MvccReads):
             for k, v in puts:
                 wb.put(k, v)
 
+    def prepare(self, columns: Iterable[tuple[list[bytes], list[bytes]]]) -> PreparedWrite:
+        """A batch of puts given as (keys, values) columns, to ``apply`` later in one step."""
+        wb = self._db.write_batch(sync=False)
+        for keys, values in columns:
+            deque(map(wb.put, keys, values), maxlen=0)
+        return PreparedWrite(wb)
+
     # -- region data moves -------------------------------------------------------------------
 
     def export_range(self, enc_start: bytes, enc_end: bytes) -> Iterator[tuple[bytes, bytes]]:
@@ -152,3 +160,17 @@ class StoreEngine(MvccReads):
     def is_empty(self) -> bool:
         with contextlib.closing(self._db.iterator(include_value=False)) as it:
             return next(it, None) is None
+
+
+class PreparedWrite:
+    """Puts collected in a LevelDB write batch (filled outside the region lock); ``apply``
+    writes them atomically, ``discard`` drops them."""
+
+    def __init__(self, batch: Any) -> None:
+        self._batch = batch
+
+    def apply(self) -> None:
+        self._batch.write()
+
+    def discard(self) -> None:
+        self._batch.clear()

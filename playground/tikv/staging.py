@@ -1,9 +1,12 @@
 """SST files a store received through ``ImportSST.Write`` and has not ingested yet.
 
-A Write stream stages its pairs in one file under ``data_dir/tikv-N/import``; it is named, as in
-TiKV, by uuid, region id and epoch, and holds both CFs (``write`` always, ``default`` when a
-value is longer than the short-value limit). Ingesting a CF consumes that part; a file with no
-part left, one older than the TTL, and every file present at start-up are deleted.
+A Write stream stages its batches in one file under ``data_dir/tikv-N/import``; it is named, as
+in TiKV, by uuid, region id and epoch, and holds both CFs (``write`` always, ``default`` when a
+value is longer than the short-value limit) as the MVCC entries ingest writes, one
+length-prefixed frame per batch (``playground.tikv.write_batch``); its ``crc32`` is the CRC32
+of the frames' (CRC32, length) pairs, so each frame is CRC'd once for all peers. Ingesting a CF
+consumes that part; a file with no part left, one older than the TTL, and every file present at
+start-up are deleted (so the frames' format need not outlive the process).
 """
 
 from __future__ import annotations
@@ -13,18 +16,18 @@ import struct
 import threading
 import time
 import zlib
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import BinaryIO
 
-from playground.tikv import mvcc
+from playground.tikv.write_batch import EncodedBatch, decode_frame
 from protos import import_sstpb_pb2
 
 CF_WRITE = "write"
 CF_DEFAULT = "default"
 CF_NAMES = (CF_DEFAULT, CF_WRITE)
-_HEAD = struct.Struct(">BQII")
+_FRAME = struct.Struct(">I")
+_FRAME_CRC = struct.Struct(">II")
 
 
 @dataclass(frozen=True)
@@ -60,7 +63,7 @@ class StagedSst:
 
 
 class SstWriter:
-    """Appends the pairs of one Write stream; ``finish`` registers the file."""
+    """Appends the batches of one Write stream; ``finish`` registers the file."""
 
     def __init__(self, staging: Staging, meta: import_sstpb_pb2.SSTMeta) -> None:
         self._staging = staging
@@ -73,32 +76,17 @@ class SstWriter:
         self._kvs = {CF_WRITE: 0, CF_DEFAULT: 0}
         self._bytes = {CF_WRITE: 0, CF_DEFAULT: 0}
 
-    def add(self, op: int, key: bytes, value: bytes, commit_ts: int) -> None:
-        self.add_batch([(op, key, value)], commit_ts)
-
-    def add_batch(self, items: list[tuple[int, bytes, bytes]], commit_ts: int) -> None:
-        """Appends ``(op, key, value)`` records, all at ``commit_ts``."""
-        head = _HEAD.pack
-        parts: list[bytes] = []
-        size = long_kvs = long_size = 0
-        limit = mvcc.SHORT_VALUE_MAX_LEN
-        for op, key, value in items:
-            parts.append(head(op, commit_ts, len(key), len(value)))
-            parts.append(key)
-            parts.append(value)
-            n = len(key) + len(value)
-            size += n
-            if op == 0 and len(value) > limit:
-                long_kvs += 1
-                long_size += n
-        chunk = b"".join(parts)
-        self._file.write(chunk)
-        self._crc = zlib.crc32(chunk, self._crc)
-        self._length += len(chunk)
-        self._kvs[CF_WRITE] += len(items)
-        self._bytes[CF_WRITE] += size
-        self._kvs[CF_DEFAULT] += long_kvs
-        self._bytes[CF_DEFAULT] += long_size
+    def add(self, batch: EncodedBatch) -> None:
+        """Appends one encoded batch (its frame, length-prefixed)."""
+        head = _FRAME.pack(len(batch.frame))
+        self._file.write(head)
+        self._file.write(batch.frame)
+        self._crc = zlib.crc32(_FRAME_CRC.pack(batch.frame_crc, len(batch.frame)), self._crc)
+        self._length += len(head) + len(batch.frame)
+        self._kvs[CF_WRITE] += batch.kvs
+        self._bytes[CF_WRITE] += batch.size
+        self._kvs[CF_DEFAULT] += batch.long_kvs
+        self._bytes[CF_DEFAULT] += batch.long_size
 
     def finish(self) -> list[import_sstpb_pb2.SSTMeta]:
         """Registers the staged file; returns one SSTMeta per non-empty CF."""
@@ -138,47 +126,24 @@ class SstWriter:
         self._path.unlink(missing_ok=True)
 
 
-def read_records(path: Path) -> Iterator[tuple[int, int, bytes, bytes]]:
-    """``(op, commit_ts, key, value)`` of a staged file, in written order."""
+def staged_entries(path: Path, cf: str) -> tuple[list[bytes], list[bytes]]:
+    """(keys, values) of the LevelDB entries ingesting ``cf`` of a staged file writes."""
     data = path.read_bytes()
+    keys: list[bytes] = []
+    values: list[bytes] = []
     pos = 0
-    n = len(data)
-    while pos < n:
-        op, ts, klen, vlen = _HEAD.unpack_from(data, pos)
-        pos += _HEAD.size
-        key = data[pos : pos + klen]
-        pos += klen
-        value = data[pos : pos + vlen]
-        pos += vlen
-        yield op, ts, key, value
-
-
-def engine_puts(path: Path, cf: str) -> list[tuple[bytes, bytes]]:
-    """The LevelDB entries ingesting ``cf`` of a staged file writes (TiKV's TxnSstWriter)."""
-    out: list[tuple[bytes, bytes]] = []
-    limit = mvcc.SHORT_VALUE_MAX_LEN
-    enc = mvcc.encoded
-    suffixes: dict[int, tuple[bytes, bytes, bytes]] = {}
-    for op, ts, key, value in read_records(path):
-        s = suffixes.get(ts)
-        if s is None:
-            s = suffixes[ts] = (
-                mvcc.mvcc_key(b"", ts),
-                mvcc.put_record(ts, b"")[:-2],
-                mvcc.delete_record(ts),
-            )
-        ts_suffix, put_head, delete_rec = s
+    while pos < len(data):
+        (n,) = _FRAME.unpack_from(data, pos)
+        pos += _FRAME.size
+        write_keys, records, default_keys, default_values = decode_frame(data[pos : pos + n])
+        pos += n
         if cf == CF_WRITE:
-            if op != 0:
-                rec = delete_rec
-            elif len(value) <= limit:
-                rec = put_head + bytes((ord("v"), len(value))) + value
-            else:
-                rec = put_head
-            out.append((mvcc.WRITE_CF + enc(key) + ts_suffix, rec))
-        elif op == 0 and len(value) > limit:
-            out.append((mvcc.DEFAULT_CF + enc(key) + ts_suffix, value))
-    return out
+            keys += write_keys
+            values += records
+        else:
+            keys += default_keys
+            values += default_values
+    return keys, values
 
 
 class Staging:
