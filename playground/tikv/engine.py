@@ -1,10 +1,10 @@
-"""One store's data: a LevelDB holding TiKV's write and default CFs, read at a snapshot ts."""
+"""Applied region data: a LevelDB holding TiKV's write and default CFs, read at a snapshot ts."""
 
 from __future__ import annotations
 
 import contextlib
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -106,6 +106,14 @@ class MvccReads:
         with contextlib.closing(self._db.iterator(start=lo, stop=hi)) as it:
             return checksum.checksum(it, ts, self._value, chunk)
 
+    def range_keys(self, enc_start: bytes, enc_end: bytes) -> list[bytes]:
+        """Every stored entry's key (both CFs, all versions) in the encoded key range."""
+        out: list[bytes] = []
+        for cf in (mvcc.WRITE_CF, mvcc.DEFAULT_CF):
+            lo, hi = _cf_bounds(cf, enc_start, enc_end)
+            out.extend(self._db.iterator(start=lo, stop=hi, include_value=False))
+        return out
+
 
 class Snapshot(MvccReads):
     """A consistent view of a store's data as of its creation; ``close`` releases it."""
@@ -124,7 +132,7 @@ class Snapshot(MvccReads):
 
 
 class StoreEngine(MvccReads):
-    """MVCC reads and atomic batch writes over one LevelDB (``data_dir/tikv-N/db``)."""
+    """MVCC reads and atomic batch writes over one LevelDB (``data_dir/kv``)."""
 
     def __init__(self, path: Path) -> None:
         path.mkdir(parents=True, exist_ok=True)
@@ -150,21 +158,6 @@ class StoreEngine(MvccReads):
         for keys, values in columns:
             deque(map(wb.put, keys, values), maxlen=0)
         return PreparedWrite(wb)
-
-    # -- region data moves -------------------------------------------------------------------
-
-    def export_range(self, enc_start: bytes, enc_end: bytes) -> Iterator[tuple[bytes, bytes]]:
-        """Every stored entry (both CFs, all versions) of the encoded key range."""
-        for cf in (mvcc.WRITE_CF, mvcc.DEFAULT_CF):
-            lo, hi = _cf_bounds(cf, enc_start, enc_end)
-            yield from self._db.iterator(start=lo, stop=hi)
-
-    def range_keys(self, enc_start: bytes, enc_end: bytes) -> list[bytes]:
-        out: list[bytes] = []
-        for cf in (mvcc.WRITE_CF, mvcc.DEFAULT_CF):
-            lo, hi = _cf_bounds(cf, enc_start, enc_end)
-            out.extend(self._db.iterator(start=lo, stop=hi, include_value=False))
-        return out
 
     def is_empty(self) -> bool:
         with contextlib.closing(self._db.iterator(include_value=False)) as it:

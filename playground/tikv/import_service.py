@@ -2,7 +2,8 @@
 
 Write (on any peer) stages the stream's pairs and returns per-CF SSTMetas. Ingest (on the
 leader) checks store, region, leadership, epoch and range as TiKV's ``check_sst_for_ingestion``
-does, requires every peer to hold the staged file, then applies it to every peer at once.
+does, requires every peer to hold the same staged file, then applies it to the region's data
+(which its peers share; see ``playground.raft``).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from playground.tikv import region_errors as re
 from playground.tikv import wire
 from playground.tikv.engine import PreparedWrite
 from playground.tikv.import_mode import ImportModeSwitch
-from playground.tikv.staging import CF_NAMES, staged_entries
+from playground.tikv.staging import CF_NAMES, CF_WRITE, staged_entries
 from playground.tikv.write_batch import BatchCache, EncodedBatch, encode_batch
 from protos import errorpb_pb2, import_sstpb_pb2, import_sstpb_pb2_grpc, kvrpcpb_pb2, metapb_pb2
 from tidbkv.codec import decode_bytes
@@ -198,25 +199,24 @@ class ImportService(import_sstpb_pb2_grpc.ImportSSTServicer):  # type: ignore[mi
             return import_sstpb_pb2.IngestResponse(error=err)
         region = self.raft.regions.get(ctx.region_id)
         assert region is not None
-        writes = self._prepare(region, metas)
+        write = self._prepare(metas)
         with self.raft.lock:
             err = self._check(ctx, metas)
             if err is None:
-                self.raft.apply(region.id, writes)
                 for peer in region.peers:
                     staging = self.raft.replica(peer.store_id).staging
                     for meta in metas:
                         staging.consume(meta)
         if err is not None:
-            for write in writes.values():
-                write.discard()
+            write.discard()
             return import_sstpb_pb2.IngestResponse(error=err)
+        write.apply()  # checked under the lock; see playground.raft
         log.info(
             "ssts ingested",
             store_id=self.store_id,
             region_id=region.id,
             ssts=len(metas),
-            kvs=sum(m.total_kvs for m in metas),
+            kvs=sum(m.total_kvs for m in metas if m.cf_name == CF_WRITE),
         )
         return import_sstpb_pb2.IngestResponse()
 
@@ -297,34 +297,33 @@ class ImportService(import_sstpb_pb2_grpc.ImportSSTServicer):  # type: ignore[mi
                 for key in (meta.range.start, meta.range.end):
                     if not contains(region, key):
                         return re.key_not_in_region(key, region)
+                mine = self.raft.replica(self.store_id).staging.find(meta)
                 for peer in region.peers:
-                    if self.raft.replica(peer.store_id).staging.find(meta) is None:
+                    sst = self.raft.replica(peer.store_id).staging.find(meta)
+                    if sst is None:
                         return re.message(
                             f"SST {meta.uuid.hex()} ({meta.cf_name}) of region {meta.region_id} "
                             f"not found on store {peer.store_id}"
                         )
+                    if mine is not None and (sst.crc32, sst.length) != (mine.crc32, mine.length):
+                        # TiKV checks each peer's file against the meta's crc32 and length.
+                        return re.message(
+                            f"SST {meta.uuid.hex()} ({meta.cf_name}) of region {meta.region_id} "
+                            f"on store {peer.store_id} differs from the leader's"
+                        )
             return None
 
-    def _prepare(
-        self, region: metapb_pb2.Region, metas: list[import_sstpb_pb2.SSTMeta]
-    ) -> dict[int, PreparedWrite]:
-        """Each peer's write from its own staged files (identical files are read once), filled
-        before the region lock is taken."""
-        writes: dict[int, PreparedWrite] = {}
-        cache: dict[tuple[str, int, int], tuple[list[bytes], list[bytes]]] = {}
-        for peer in region.peers:
-            replica = self.raft.replica(peer.store_id)
-            columns = []
-            for meta in metas:
-                sst = replica.staging.find(meta)
-                if sst is None:
-                    continue
-                key = (meta.cf_name, sst.crc32, sst.length)
-                if key not in cache:
-                    try:
-                        cache[key] = staged_entries(sst.path, meta.cf_name)
-                    except FileNotFoundError:
-                        continue  # consumed by a concurrent ingest; the re-check reports it
-                columns.append(cache[key])
-            writes[peer.store_id] = replica.engine.prepare(columns)
-        return writes
+    def _prepare(self, metas: list[import_sstpb_pb2.SSTMeta]) -> PreparedWrite:
+        """The region's write from this store's staged files, filled before the region lock is
+        taken (``_check`` then makes sure every peer staged the same files)."""
+        staging = self.raft.replica(self.store_id).staging
+        columns = []
+        for meta in metas:
+            sst = staging.find(meta)
+            if sst is None:
+                continue  # the check under the lock reports it
+            try:
+                columns.append(staged_entries(sst.path, meta.cf_name))
+            except FileNotFoundError:
+                continue  # consumed by a concurrent ingest; the check reports it
+        return self.raft.engine.prepare(columns)
