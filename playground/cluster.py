@@ -150,7 +150,7 @@ class Cluster:
         store_ids = list(range(1, cfg.store_count + 1))
         regions.bootstrap(store_ids, cfg.replica_count)
         for sid in store_ids:
-            self._replicas[sid] = Replica(sid, Staging(data / f"tikv-{sid}" / "import"))
+            self._replicas[sid] = Replica(sid, Staging())
         self._engine = StoreEngine(data / "kv")
         raft = self._raft = Raft(regions, self._replicas, self._engine)
         self.faults.set_rates(cfg.faults)

@@ -23,8 +23,8 @@ from playground.tikv import region_errors as re
 from playground.tikv import wire
 from playground.tikv.engine import PreparedWrite
 from playground.tikv.import_mode import ImportModeSwitch
-from playground.tikv.staging import CF_NAMES, CF_WRITE, staged_entries
-from playground.tikv.write_batch import BatchCache, EncodedBatch, encode_batch
+from playground.tikv.staging import CF_NAMES, CF_WRITE
+from playground.tikv.write_batch import BatchCache, encode_request
 from protos import errorpb_pb2, import_sstpb_pb2, import_sstpb_pb2_grpc, kvrpcpb_pb2, metapb_pb2
 from tidbkv.codec import decode_bytes
 from tidbkv.codec import encode_bytes as re_encode
@@ -58,13 +58,6 @@ def injected_error(
     if kind == f.DISK_FULL:
         return re.disk_full([store_id], "injected by playground")
     return re.message(f"injected fault {kind}")
-
-
-def _encode_request(data: bytes) -> EncodedBatch:
-    batch = wire.decode_request(data).batch
-    if batch is None:
-        return EncodedBatch("InvalidChunk: expected a batch")
-    return encode_batch(batch)
 
 
 def add_to_server(service: ImportService, server: grpc.Server) -> None:
@@ -144,7 +137,7 @@ class ImportService(import_sstpb_pb2_grpc.ImportSSTServicer):  # type: ignore[mi
                     writer = staging.writer(meta)
                     continue
                 seq += 1
-                batch = self.batches.encoded(uuid, seq, data, _encode_request)
+                batch = self.batches.encoded(uuid, seq, data, encode_request)
                 if batch.error is not None:
                     context.abort(grpc.StatusCode.UNKNOWN, batch.error)
                 if not batch.kvs:
@@ -317,13 +310,9 @@ class ImportService(import_sstpb_pb2_grpc.ImportSSTServicer):  # type: ignore[mi
         """The region's write from this store's staged files, filled before the region lock is
         taken (``_check`` then makes sure every peer staged the same files)."""
         staging = self.raft.replica(self.store_id).staging
-        columns = []
+        columns: list[tuple[list[bytes], list[bytes]]] = []
         for meta in metas:
             sst = staging.find(meta)
-            if sst is None:
-                continue  # the check under the lock reports it
-            try:
-                columns.append(staged_entries(sst.path, meta.cf_name))
-            except FileNotFoundError:
-                continue  # consumed by a concurrent ingest; the check reports it
+            if sst is not None:  # else the check under the lock reports it
+                columns.extend(sst.entries(meta.cf_name))
         return self.raft.engine.prepare(columns)

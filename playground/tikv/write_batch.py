@@ -14,20 +14,19 @@ instead of decoding and encoding them again. Each peer still stages its own file
 
 from __future__ import annotations
 
-import marshal
 import threading
 import zlib
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import compress, islice, pairwise
 from operator import lt
 
-from playground.tikv import bulk, mvcc
+from playground.tikv import bulk, mvcc, wire
 from playground.tikv.wire import BatchColumns
 from tidbkv.codec import encode_uint_desc
 
-# Bytes (requests and frames) the cache holds at most; the peers of a region stream in step,
+# Bytes (requests and their entries) the cache holds at most; the peers of a region stream in step,
 # a few MiB apart.
 CACHE_BYTES = 96 << 20
 
@@ -45,8 +44,10 @@ class EncodedBatch:
     last_key: bytes = b""
     first_encoded: bytes = b""
     last_encoded: bytes = b""
-    frame: bytes = b""  # marshal of (write keys, write records, default keys, default values)
-    frame_crc: int = 0  # zlib.crc32 of the frame
+    # (write keys, write records, default keys, default values): the entries ingest writes
+    entries: tuple[list[bytes], list[bytes], list[bytes], list[bytes]] = ([], [], [], [])
+    request_crc: int = 0  # zlib.crc32 of the request bytes
+    request_len: int = 0
 
 
 def _records(batch: BatchColumns, enc_keys: list[bytes]) -> tuple[list[bytes], list[int]]:
@@ -95,7 +96,6 @@ def encode_batch(batch: BatchColumns) -> EncodedBatch:
         default_keys = [mvcc.DEFAULT_CF + k[1:] for k in compress(enc_keys, picked)]
         default_values = list(compress(batch.values, picked))
         long_size = sum(map(len, compress(keys, picked))) + sum(map(len, default_values))
-    frame = marshal.dumps((enc_keys, records, default_keys, default_values))
     tail = -len(suffix)
     return EncodedBatch(
         None,
@@ -107,17 +107,16 @@ def encode_batch(batch: BatchColumns) -> EncodedBatch:
         last_key=keys[-1],
         first_encoded=enc_keys[0][1:tail],
         last_encoded=enc_keys[-1][1:tail],
-        frame=frame,
-        frame_crc=zlib.crc32(frame),
+        entries=(enc_keys, records, default_keys, default_values),
     )
 
 
-def decode_frame(
-    frame: bytes,
-) -> tuple[list[bytes], list[bytes], list[bytes], list[bytes]]:
-    """(write keys, write records, default keys, default values) of a staged frame."""
-    wk, wr, dk, dv = marshal.loads(frame)
-    return wk, wr, dk, dv
+def encode_request(data: bytes) -> EncodedBatch:
+    """``encode_batch`` of a serialized ``WriteRequest`` that must carry a batch."""
+    batch = wire.decode_request(data).batch
+    if batch is None:
+        return EncodedBatch("InvalidChunk: expected a batch")
+    return replace(encode_batch(batch), request_crc=zlib.crc32(data), request_len=len(data))
 
 
 class _Slot:
@@ -149,7 +148,7 @@ class BatchCache:
             owner = slot is None
             if slot is None:
                 slot = self._slots[key] = _Slot(data)
-                self._bytes += 2 * len(data)  # the bytes and, about as big, the frame
+                self._bytes += 2 * len(data)  # the bytes and, about as big, the entries
                 while self._bytes > self._max and len(self._slots) > 1:
                     _, gone = self._slots.popitem(last=False)
                     self._bytes -= 2 * len(gone.data)

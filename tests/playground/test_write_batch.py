@@ -4,12 +4,13 @@ MVCC entries TiKV's SST writer makes; peers sending equal bytes share one encodi
 from __future__ import annotations
 
 import threading
+import zlib
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from playground.tikv import mvcc, wire
-from playground.tikv.write_batch import BatchCache, EncodedBatch, decode_frame, encode_batch
+from playground.tikv.write_batch import BatchCache, EncodedBatch, encode_batch, encode_request
 from protos import import_sstpb_pb2
 from tidbkv.codec import encode_bytes
 
@@ -59,7 +60,7 @@ def test_encoded_batches_hold_tikv_mvcc_entries(
     enc = encode_batch(batch)
     assert enc.error is None
     if not uniq:
-        assert enc.kvs == 0 and not enc.frame  # an empty batch stages nothing
+        assert enc.kvs == 0 and not any(enc.entries)  # an empty batch stages nothing
         return
     write, default = [], []
     for key, (value, op) in uniq:
@@ -70,7 +71,7 @@ def test_encoded_batches_hold_tikv_mvcc_entries(
         write.append((mvcc.WRITE_CF + mkey, mvcc.put_record(ts, value)))
         if len(value) > mvcc.SHORT_VALUE_MAX_LEN:
             default.append((mvcc.DEFAULT_CF + mkey, value))
-    wk, wr, dk, dv = decode_frame(enc.frame)
+    wk, wr, dk, dv = enc.entries
     assert list(zip(wk, wr, strict=True)) == write
     assert list(zip(dk, dv, strict=True)) == default
     assert enc.kvs == len(uniq)
@@ -81,6 +82,14 @@ def test_encoded_batches_hold_tikv_mvcc_entries(
     assert (enc.first_key, enc.last_key) == (uniq[0][0], uniq[-1][0])
     assert enc.first_encoded == encode_bytes(uniq[0][0])
     assert enc.last_encoded == encode_bytes(uniq[-1][0])
+
+
+def test_encoded_requests_carry_the_request_crc_and_length() -> None:
+    data = _request(9, [(b"k", b"v", 0)])
+    enc = encode_request(data)
+    assert (enc.request_crc, enc.request_len) == (zlib.crc32(data), len(data))
+    meta = import_sstpb_pb2.WriteRequest(meta=import_sstpb_pb2.SSTMeta(uuid=b"u" * 16))
+    assert encode_request(meta.SerializeToString()).error == "InvalidChunk: expected a batch"
 
 
 def test_batch_errors_name_the_offending_key() -> None:
