@@ -191,7 +191,7 @@ def short_values(records: Sequence[bytes]) -> list[bytes] | None:
     count = len(records)
     lengths = list(map(len, records))
     width = lengths[0]
-    if min(lengths) == max(lengths):
+    if min(lengths) == max(lengths) and width - i - 2 <= mvcc.SHORT_VALUE_MAX_LEN:
         # One record length: the head, the 'v' and the value length are byte columns.
         head = first[:i] + bytes((ord("v"), width - i - 2))
         joined = b"".join(records)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -57,6 +59,16 @@ def test_put_records_equal_put_record(values: list[bytes], ts: int) -> None:
 @given(st.lists(st.binary(max_size=255), min_size=1, max_size=40), st.integers(0, 2**64 - 1))
 def test_short_values_are_read_back_from_put_records(values: list[bytes], ts: int) -> None:
     assert bulk.short_values(bulk.put_records(ts, values)) == values
+
+
+@settings(max_examples=60)
+@given(st.integers(0, 255), st.integers(1, 40), st.integers(0, 2**64 - 1), st.randoms())
+def test_short_values_of_one_length_are_read_back(n: int, count: int, ts: int, rnd: Any) -> None:
+    values = [rnd.randbytes(n) for _ in range(count)]
+    records = bulk.put_records(ts, values)
+    assert records == [mvcc.put_record(ts, v) for v in values]
+    assert bulk.short_values(records) == values
+    assert bulk.short_values([*records, records[0] + b"R"]) is None  # a trailing field
 
 
 def test_short_values_declines_anything_but_short_puts_with_one_head() -> None:
