@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import contextlib
 from collections import deque
-from collections.abc import Iterable
+from collections.abc import Generator, Iterable
+from itertools import repeat
 from pathlib import Path
 from typing import Any
 
 import plyvel
 
 from playground.errors import PlaygroundError
-from playground.tikv import checksum, mvcc
-from tidbkv.checksum import KVChecksum
+from playground.tikv import mvcc, visible
+from tidbkv.checksum import KVChecksum, crc64_xor
 from tidbkv.codec import decode_bytes
 
 
@@ -63,48 +64,45 @@ class MvccReads:
             return self._value(enc, rec)
         return None
 
+    def _visible(
+        self, enc_start: bytes, enc_end: bytes, ts: int, chunk: int
+    ) -> Generator[visible.Pairs, None, None]:
+        lo, hi = _cf_bounds(mvcc.WRITE_CF, enc_start, enc_end)
+        with contextlib.closing(self._db.iterator(start=lo, stop=hi)) as it:
+            yield from visible.visible(it, ts, self._value, chunk)
+
     def scan(
         self, start: bytes, end: bytes, ts: int, limit: int = 0, key_only: bool = False
     ) -> list[tuple[bytes, bytes]]:
         """Visible ``(raw_key, value)`` pairs with ``start <= key < end`` (end b"" = +inf)."""
         enc_start = mvcc.encoded(start) if start else b""
         enc_end = mvcc.encoded(end) if end else b""
-        lo, hi = _cf_bounds(mvcc.WRITE_CF, enc_start, enc_end)
         out: list[tuple[bytes, bytes]] = []
-        append = out.append
-        last_user: bytes | None = None
-        latest = ts >= mvcc.MAX_TS
-        ts_len = mvcc.TS_LEN
-        short_value = mvcc.short_value
-        decoded = mvcc.decoded
-        put = mvcc.PUT
-        for k, rec in self._db.iterator(start=lo, stop=hi):
-            user = k[1:-ts_len]
-            if user == last_user:
-                continue
-            if not latest and mvcc.ts_of(k) > ts:
-                continue
-            last_user = user
-            kind, value = short_value(rec)
-            if kind != put:
-                continue
-            if value is None:
-                value = self._value(user, rec)
-                if value is None:  # pragma: no cover - a PUT always has a value
-                    continue
-            append((decoded(user), b"" if key_only else value))
-            if limit and len(out) >= limit:
-                break
+        # Chunks no bigger than the pairs still wanted (an entry yields at most one pair).
+        want = limit or visible.CHUNK
+        chunks = self._visible(enc_start, enc_end, ts, min(want, visible.CHUNK))
+        with contextlib.closing(chunks):
+            for raws, values in chunks:
+                out += zip(raws, repeat(b"") if key_only else values, strict=False)
+                if limit and len(out) >= limit:
+                    del out[limit:]
+                    break
         return out
 
     def checksum(
-        self, enc_start: bytes, enc_end: bytes, ts: int, chunk: int = checksum.CHUNK
+        self, enc_start: bytes, enc_end: bytes, ts: int, chunk: int = visible.CHUNK
     ) -> KVChecksum:
         """Checksum of the pairs visible at ``ts`` in the encoded key range (end b"" = +inf),
-        taken ``chunk`` entries at a time."""
-        lo, hi = _cf_bounds(mvcc.WRITE_CF, enc_start, enc_end)
-        with contextlib.closing(self._db.iterator(start=lo, stop=hi)) as it:
-            return checksum.checksum(it, ts, self._value, chunk)
+        taken ``chunk`` entries at a time: per pair the CRC-64/XZ of ``raw_key + value``,
+        XOR-ed (``tidbkv.checksum``), with the count and the summed lengths."""
+        acc = KVChecksum()
+        chunks = self._visible(enc_start, enc_end, ts, chunk)
+        with contextlib.closing(chunks):
+            for raws, values in chunks:
+                acc.checksum ^= crc64_xor(list(map(bytes.__add__, raws, values)))
+                acc.kvs += len(raws)
+                acc.bytes += sum(map(len, raws)) + sum(map(len, values))
+        return acc
 
     def range_keys(self, enc_start: bytes, enc_end: bytes) -> list[bytes]:
         """Every stored entry's key (both CFs, all versions) in the encoded key range."""

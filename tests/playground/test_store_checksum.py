@@ -4,6 +4,7 @@ a scan at the same ts returns, and ADMIN CHECKSUM rides out stopped stores and r
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -15,8 +16,11 @@ from tests.support.tikv_rpc import ClusterRpc
 from tidbkv.checksum import KVChecksum
 from tidbkv.codec import encode_bytes
 
+Model = dict[bytes, dict[int, bytes | None]]  # raw key -> {commit ts: value, None = delete}
 
-def _put(engine: StoreEngine, raw: bytes, ts: int, value: bytes | None) -> None:
+
+def _put(engine: StoreEngine, model: Model, raw: bytes, ts: int, value: bytes | None) -> None:
+    model.setdefault(raw, {})[ts] = value
     enc = mvcc.encoded(raw)
     if value is None:
         engine.write([(mvcc.WRITE_CF + mvcc.mvcc_key(enc, ts), mvcc.delete_record(ts))])
@@ -27,39 +31,68 @@ def _put(engine: StoreEngine, raw: bytes, ts: int, value: bytes | None) -> None:
     engine.write(entries)
 
 
-def _expected(engine: StoreEngine, ts: int) -> tuple[int, int, int]:
-    acc = KVChecksum()
-    acc.update_pairs(engine.scan(b"", b"", ts))
-    return acc.as_tuple()
+def _visible(model: Model, ts: int, lo: bytes = b"", hi: bytes = b"") -> list[tuple[bytes, bytes]]:
+    """What a read at ``ts`` must see, from the model alone."""
+    out = []
+    for raw in sorted(model):
+        if raw < lo or (hi and raw >= hi):
+            continue
+        seen = [t for t in model[raw] if t <= ts]
+        value = model[raw][max(seen)] if seen else None
+        if value is not None:
+            out.append((raw, value))
+    return out
 
 
 @pytest.fixture
-def engine(tmp_path: Path) -> StoreEngine:
+def store(tmp_path: Path) -> Iterator[tuple[StoreEngine, Model]]:
     eng = StoreEngine(tmp_path / "db")
+    model: Model = {}
     for i in range(300):
-        _put(eng, b"row%05d" % i, 100, b"v%d" % i * (i % 7))
+        _put(eng, model, b"row%05d" % i, 100, b"v%d" % i * (i % 7))
     for i in range(0, 300, 17):  # newer versions, some deleted, some long
-        _put(eng, b"row%05d" % i, 200, None if i % 2 else b"w" * (250 + i))
-    for i in range(5, 300, 41):  # versions newer than the read ts below
-        _put(eng, b"row%05d" % i, 300, b"late")
-    _put(eng, b"x" * 30, 100, b"odd length key")
-    return eng
+        _put(eng, model, b"row%05d" % i, 200, None if i % 2 else b"w" * (250 + i))
+    for i in range(5, 300, 41):  # versions newer than some read ts below
+        _put(eng, model, b"row%05d" % i, 300, b"late")
+    _put(eng, model, b"x" * 30, 100, b"odd length key")
+    yield eng, model
+    eng.close()
+
+
+def _sums(pairs: list[tuple[bytes, bytes]]) -> tuple[int, int, int]:
+    acc = KVChecksum()
+    acc.update_pairs(pairs)
+    return acc.as_tuple()
 
 
 @pytest.mark.parametrize("ts", [50, 100, 150, 250, 350, mvcc.MAX_TS])
 @pytest.mark.parametrize("chunk", [1, 3, 16, 8192])
-def test_store_checksum_equals_the_checksum_of_a_scan(
-    engine: StoreEngine, ts: int, chunk: int
+def test_store_checksum_sums_the_visible_pairs(
+    store: tuple[StoreEngine, Model], ts: int, chunk: int
 ) -> None:
-    assert engine.checksum(b"", b"", ts, chunk).as_tuple() == _expected(engine, ts)
+    engine, model = store
+    assert engine.checksum(b"", b"", ts, chunk).as_tuple() == _sums(_visible(model, ts))
 
 
-def test_store_checksum_of_a_sub_range(engine: StoreEngine) -> None:
+@pytest.mark.parametrize("ts", [100, 250, mvcc.MAX_TS])
+def test_scans_return_the_visible_pairs_up_to_the_limit(
+    store: tuple[StoreEngine, Model], ts: int
+) -> None:
+    engine, model = store
+    expect = _visible(model, ts)
+    assert engine.scan(b"", b"", ts) == expect
+    for limit in (1, 7, 250, 10_000):
+        assert engine.scan(b"", b"", ts, limit) == expect[:limit]
+    assert engine.scan(b"", b"", ts, 5, key_only=True) == [(k, b"") for k, _ in expect[:5]]
+    part = _visible(model, ts, b"row00100", b"row00200")
+    assert engine.scan(b"row00100", b"row00200", ts) == part
+
+
+def test_store_checksum_of_a_sub_range(store: tuple[StoreEngine, Model]) -> None:
+    engine, model = store
     lo, hi = encode_bytes(b"row00100"), encode_bytes(b"row00200")
-    acc = KVChecksum()
-    acc.update_pairs(engine.scan(b"row00100", b"row00200", mvcc.MAX_TS))
-    assert engine.checksum(lo, hi, mvcc.MAX_TS, 16).as_tuple() == acc.as_tuple()
-    engine.close()
+    expect = _sums(_visible(model, mvcc.MAX_TS, b"row00100", b"row00200"))
+    assert engine.checksum(lo, hi, mvcc.MAX_TS, 16).as_tuple() == expect
 
 
 def test_checksum_spans_regions_and_waits_for_a_stopped_leader(
