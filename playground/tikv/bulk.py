@@ -17,7 +17,7 @@ from __future__ import annotations
 import struct
 from collections.abc import Sequence
 from itertools import repeat
-from operator import getitem, sub
+from operator import add, getitem, sub
 from typing import cast
 
 from playground.tikv import mvcc
@@ -168,9 +168,9 @@ def put_records(start_ts: int, values: Sequence[bytes]) -> list[bytes]:
     low, high = min(lengths), max(lengths)
     if high <= limit:
         if low == high:  # one value length: one record head
-            return list(map((head + bytes((ord("v"), low))).__add__, values))
+            return list(map(add, repeat(head + bytes((ord("v"), low))), values))
         heads = [head + bytes((ord("v"), n)) for n in range(high + 1)]
-        return list(map(bytes.__add__, map(heads.__getitem__, lengths), values))
+        return list(map(add, map(heads.__getitem__, lengths), values))
     return [mvcc.put_record(start_ts, v) for v in values]
 
 

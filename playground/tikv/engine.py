@@ -6,6 +6,7 @@ import contextlib
 from collections import deque
 from collections.abc import Generator, Iterable
 from itertools import repeat
+from operator import add
 from pathlib import Path
 from typing import Any
 
@@ -99,7 +100,7 @@ class MvccReads:
         chunks = self._visible(enc_start, enc_end, ts, chunk)
         with contextlib.closing(chunks):
             for raws, values in chunks:
-                acc.checksum ^= crc64_xor(list(map(bytes.__add__, raws, values)))
+                acc.checksum ^= crc64_xor(list(map(add, raws, values)))
                 acc.kvs += len(raws)
                 acc.bytes += sum(map(len, raws)) + sum(map(len, values))
         return acc
