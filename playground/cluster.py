@@ -37,8 +37,7 @@ Fault kinds: not-leader, epoch-not-match, server-busy, region-not-found, key-not
 store-not-match, disk-full, split-before-ingest, leader-transfer (see ``playground.faults``
 for which RPC families each hits). Everything (regions, epochs, peers, leaders, TSO, catalog,
 store data) lives under ``data_dir`` and is restored by a new ``Cluster`` on the same
-directory; SSTs written but never ingested are dropped at start-up. The peers of a region share
-one copy of its data (``data_dir/kv``; see ``playground.raft``).
+directory; SSTs written but never ingested are dropped at start-up.
 """
 
 from __future__ import annotations
@@ -84,13 +83,6 @@ _STORE_COUNT_KEY = b"store-count"
 JANITOR_INTERVAL_SECONDS = 1.0
 
 
-def min_end(a: bytes, b: bytes) -> bytes:
-    """The smaller of two range ends (b"" = +inf)."""
-    if not a or not b:
-        return a or b
-    return min(a, b)
-
-
 class Cluster:
     """A running playground; see the module docstring for the API."""
 
@@ -105,7 +97,6 @@ class Cluster:
         self._operators: Operators | None = None
         self._stores: dict[int, StoreServer] = {}
         self._replicas: dict[int, Replica] = {}
-        self._engine: StoreEngine | None = None
         self._pd: PDServer | None = None
         self._reader: KvReader | None = None
         self._tidb: TidbServer | None = None
@@ -150,9 +141,9 @@ class Cluster:
         store_ids = list(range(1, cfg.store_count + 1))
         regions.bootstrap(store_ids, cfg.replica_count)
         for sid in store_ids:
-            self._replicas[sid] = Replica(sid, Staging())
-        self._engine = StoreEngine(data / "kv")
-        raft = self._raft = Raft(regions, self._replicas, self._engine)
+            root = data / f"tikv-{sid}"
+            self._replicas[sid] = Replica(sid, StoreEngine(root / "db"), Staging())
+        raft = self._raft = Raft(regions, self._replicas)
         self.faults.set_rates(cfg.faults)
         tls = cfg.tls.load() if cfg.tls is not None else None
         batches = BatchCache()
@@ -233,10 +224,9 @@ class Cluster:
         if self._reader is not None:
             self._reader.close()
             self._reader = None
+        for replica in self._replicas.values():
+            replica.engine.close()
         self._replicas.clear()
-        if self._engine is not None:
-            self._engine.close()
-            self._engine = None
         if self._meta is not None:
             self._meta.close()
             self._meta = None
@@ -370,22 +360,12 @@ class Cluster:
         return self._replicas[store_id].staging.count()
 
     def stored_entries(self, store_id: int, start: bytes = b"", end: bytes = b"") -> int:
-        """How many MVCC entries (all versions, both CFs) store ``store_id`` holds in a raw
-        range: those of the regions it has a peer of (see ``playground.raft``)."""
-        raft, _ = self._require()
+        """How many MVCC entries (all versions, both CFs) store ``store_id`` holds in a raw range."""
         if store_id not in self._replicas:
             raise UnknownStore(store_id)
         enc_start = encode_bytes(start) if start else b""
         enc_end = encode_bytes(end) if end else b""
-        with raft.lock:
-            held = [
-                (max(enc_start, r.start_key), min_end(enc_end, r.end_key))
-                for r in raft.regions.scan(enc_start, enc_end)
-                if any(p.store_id == store_id for p in r.peers)
-            ]
-            snapshot = raft.engine.snapshot()
-        with snapshot:
-            return sum(len(snapshot.range_keys(lo, hi)) for lo, hi in held if not hi or lo < hi)
+        return len(self._replicas[store_id].engine.range_keys(enc_start, enc_end))
 
     def wait_scatter(self, region_id: int, timeout: float = 5.0) -> bool:
         """Waits until the region's scatter operator is no longer RUNNING; False on timeout."""

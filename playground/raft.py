@@ -1,17 +1,14 @@
-"""The consensus stand-in: region commands applied to the region table, and the data the
-peers apply.
+"""The consensus stand-in: region commands applied atomically to the region table and every peer.
 
-In TiKV every peer of a region applies the same raft log to its own RocksDB, so the peers hold
-the same data by construction. The playground keeps that applied data once, in one LevelDB
-(``data_dir/kv``), and a store holds a region's data exactly while it has a peer of the region:
-a store reads only as the region's leader (checked first), and ``stored_entries(store)`` counts
-the entries of the store's regions. So a peer move is a conf change of the region table only
-(``conf_ver`` bumped once per added and once per removed peer, as TiKV does), and an ingest is
-written once, not once per peer.
+Split, leader transfer, peer moves and ingests all run under the region table's lock, so a reader
+never sees half of one. A peer move copies the region's data to the new store and deletes it
+from the old one, bumping ``conf_ver`` once per added and once per removed peer, as TiKV does.
 
-Split, leader transfer and peer moves run under the region table's lock, so a reader never sees
-half of one. An ingest is checked under the lock (epoch, leader, every peer's staged SST) and
-written right after it, as if ordered before any command that changes the region later.
+Every store keeps its regions' data in its own LevelDB (``data_dir/tikv-N/db``), so a region
+with three peers has three physical copies, and a store reads only its own copy (as the
+leader). An ingest writes one write batch into each peer store's LevelDB; the batches are filled
+from the peers' staged SSTs before the lock is taken (peers that received equal bytes share the
+encoded entries) and written under it.
 """
 
 from __future__ import annotations
@@ -23,7 +20,7 @@ import structlog
 
 from playground.errors import UnknownRegion, UnknownStore
 from playground.regions import RegionManager, copy_region
-from playground.tikv.engine import StoreEngine
+from playground.tikv.engine import PreparedWrite, StoreEngine
 from playground.tikv.staging import Staging
 from protos import metapb_pb2
 
@@ -32,22 +29,19 @@ log = structlog.get_logger("playground.raft")
 
 @dataclass(frozen=True)
 class Replica:
-    """What one store keeps of its own: its staged SSTs."""
+    """What one store holds: its engine and its staged SSTs."""
 
     store_id: int
+    engine: StoreEngine
     staging: Staging
 
 
 class Raft:
-    """Applies region commands; ``lock`` is the region table's lock, ``engine`` the applied
-    data of every region."""
+    """Applies region commands; ``lock`` is the region table's lock."""
 
-    def __init__(
-        self, regions: RegionManager, replicas: Mapping[int, Replica], engine: StoreEngine
-    ) -> None:
+    def __init__(self, regions: RegionManager, replicas: Mapping[int, Replica]) -> None:
         self.regions = regions
         self.replicas = dict(replicas)
-        self.engine = engine
         self.lock = regions.lock
 
     def replica(self, store_id: int) -> Replica:
@@ -68,8 +62,17 @@ class Raft:
             self.regions.set_leader(region_id, store_id)
         log.info("leader transferred", region_id=region_id, store_id=store_id)
 
+    def apply(self, region_id: int, writes: Mapping[int, PreparedWrite]) -> None:
+        """Applies each peer store's prepared write; caller holds ``lock`` and has checked the
+        epoch (so the peers are the ones the writes were prepared for)."""
+        region = self.regions.get(region_id)
+        if region is None:
+            raise UnknownRegion(region_id)
+        for peer in region.peers:
+            writes[peer.store_id].apply()
+
     def move_peer(self, region_id: int, from_store: int, to_store: int) -> metapb_pb2.Region:
-        """Moves the region's peer from one store to another (the data goes with the peer)."""
+        """Moves the region's peer from one store to another, copying its data."""
         with self.lock:
             region = self.regions.get(region_id)
             if region is None:
@@ -80,6 +83,11 @@ class Raft:
             leader = self.regions.leader_store(region_id)
             if leader == from_store:
                 leader = next(s for s in stores if s != from_store)
+            source = self.replica(leader).engine
+            entries = list(source.export_range(region.start_key, region.end_key))
+            self.replica(to_store).engine.write(entries)
+            old_engine = self.replica(from_store).engine
+            old_engine.write((), old_engine.range_keys(region.start_key, region.end_key))
             new = copy_region(region)
             del new.peers[:]
             peer_id = self.regions.alloc_ids(1)[0]
@@ -90,5 +98,11 @@ class Raft:
                     new.peers.add().CopyFrom(p)
             new.region_epoch.conf_ver += 2
             self.regions.set_peers(new, leader)
-        log.info("peer moved", region_id=region_id, from_store=from_store, to_store=to_store)
+        log.info(
+            "peer moved",
+            region_id=region_id,
+            from_store=from_store,
+            to_store=to_store,
+            entries=len(entries),
+        )
         return new

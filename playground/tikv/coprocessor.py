@@ -5,7 +5,7 @@ checksum request; TiKV walks the region's data in the store and answers with
 (crc64_xor, kvs, bytes). The playground's TiDB runs in the same process as its stores, so it
 calls this directly instead of through a gRPC round trip: the request gets the checks a read
 gets (stopped store, injected read faults, store / region / leader / epoch ``version``), then
-the sums are taken over a snapshot of the region's data taken under the region lock.
+the sums are taken over a snapshot of the leader's LevelDB taken under the region lock.
 """
 
 from __future__ import annotations
@@ -55,7 +55,7 @@ class Coprocessor:
             if err is not None:
                 return None, err
             assert region is not None
-            snapshot = self.raft.engine.snapshot()
+            snapshot = self.raft.replica(self.store_id).engine.snapshot()
         lo = max(enc_start, region.start_key)
         hi = enc_end
         if region.end_key and (not hi or region.end_key < hi):

@@ -1,11 +1,11 @@
-"""Applied region data: a LevelDB holding TiKV's write and default CFs, read at a snapshot ts."""
+"""One store's data: a LevelDB holding TiKV's write and default CFs, read at a snapshot ts."""
 
 from __future__ import annotations
 
 import contextlib
 from collections import deque
-from collections.abc import Generator, Iterable
-from itertools import repeat
+from collections.abc import Generator, Iterable, Iterator
+from itertools import repeat, starmap
 from operator import add
 from pathlib import Path
 from typing import Any
@@ -105,14 +105,6 @@ class MvccReads:
                 acc.bytes += sum(map(len, raws)) + sum(map(len, values))
         return acc
 
-    def range_keys(self, enc_start: bytes, enc_end: bytes) -> list[bytes]:
-        """Every stored entry's key (both CFs, all versions) in the encoded key range."""
-        out: list[bytes] = []
-        for cf in (mvcc.WRITE_CF, mvcc.DEFAULT_CF):
-            lo, hi = _cf_bounds(cf, enc_start, enc_end)
-            out.extend(self._db.iterator(start=lo, stop=hi, include_value=False))
-        return out
-
 
 class Snapshot(MvccReads):
     """A consistent view of a store's data as of its creation; ``close`` releases it."""
@@ -131,7 +123,7 @@ class Snapshot(MvccReads):
 
 
 class StoreEngine(MvccReads):
-    """MVCC reads and atomic batch writes over one LevelDB (``data_dir/kv``)."""
+    """MVCC reads and atomic batch writes over one LevelDB (``data_dir/tikv-N/db``)."""
 
     def __init__(self, path: Path) -> None:
         path.mkdir(parents=True, exist_ok=True)
@@ -146,10 +138,8 @@ class StoreEngine(MvccReads):
     def write(self, puts: Iterable[tuple[bytes, bytes]], deletes: Iterable[bytes] = ()) -> None:
         """Applies raw LevelDB puts and deletes in one atomic batch."""
         with self._db.write_batch(sync=False) as wb:
-            for k in deletes:
-                wb.delete(k)
-            for k, v in puts:
-                wb.put(k, v)
+            deque(map(wb.delete, deletes), maxlen=0)
+            deque(starmap(wb.put, puts), maxlen=0)
 
     def prepare(self, columns: Iterable[tuple[list[bytes], list[bytes]]]) -> PreparedWrite:
         """A batch of puts given as (keys, values) columns, to ``apply`` later in one step."""
@@ -157,6 +147,22 @@ class StoreEngine(MvccReads):
         for keys, values in columns:
             deque(map(wb.put, keys, values), maxlen=0)
         return PreparedWrite(wb)
+
+    # -- region data moves -------------------------------------------------------------------
+
+    def export_range(self, enc_start: bytes, enc_end: bytes) -> Iterator[tuple[bytes, bytes]]:
+        """Every stored entry (both CFs, all versions) of the encoded key range."""
+        for cf in (mvcc.WRITE_CF, mvcc.DEFAULT_CF):
+            lo, hi = _cf_bounds(cf, enc_start, enc_end)
+            yield from self._db.iterator(start=lo, stop=hi)
+
+    def range_keys(self, enc_start: bytes, enc_end: bytes) -> list[bytes]:
+        """Every stored entry's key (both CFs, all versions) in the encoded key range."""
+        out: list[bytes] = []
+        for cf in (mvcc.WRITE_CF, mvcc.DEFAULT_CF):
+            lo, hi = _cf_bounds(cf, enc_start, enc_end)
+            out.extend(self._db.iterator(start=lo, stop=hi, include_value=False))
+        return out
 
     def is_empty(self) -> bool:
         with contextlib.closing(self._db.iterator(include_value=False)) as it:

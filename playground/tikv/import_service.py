@@ -2,8 +2,9 @@
 
 Write (on any peer) stages the stream's pairs and returns per-CF SSTMetas. Ingest (on the
 leader) checks store, region, leadership, epoch and range as TiKV's ``check_sst_for_ingestion``
-does, requires every peer to hold the same staged file, then applies it to the region's data
-(which its peers share; see ``playground.raft``).
+does, requires every peer to hold the same staged file (crc32, length), then applies it
+atomically to every peer's store: one LevelDB write batch per peer store, filled outside the
+region lock and written under it.
 """
 
 from __future__ import annotations
@@ -192,18 +193,19 @@ class ImportService(import_sstpb_pb2_grpc.ImportSSTServicer):  # type: ignore[mi
             return import_sstpb_pb2.IngestResponse(error=err)
         region = self.raft.regions.get(ctx.region_id)
         assert region is not None
-        write = self._prepare(metas)
+        writes = self._prepare(region, metas)
         with self.raft.lock:
             err = self._check(ctx, metas)
             if err is None:
+                self.raft.apply(region.id, writes)
                 for peer in region.peers:
                     staging = self.raft.replica(peer.store_id).staging
                     for meta in metas:
                         staging.consume(meta)
         if err is not None:
-            write.discard()
+            for write in writes.values():
+                write.discard()
             return import_sstpb_pb2.IngestResponse(error=err)
-        write.apply()  # checked under the lock; see playground.raft
         log.info(
             "ssts ingested",
             store_id=self.store_id,
@@ -306,13 +308,19 @@ class ImportService(import_sstpb_pb2_grpc.ImportSSTServicer):  # type: ignore[mi
                         )
             return None
 
-    def _prepare(self, metas: list[import_sstpb_pb2.SSTMeta]) -> PreparedWrite:
-        """The region's write from this store's staged files, filled before the region lock is
-        taken (``_check`` then makes sure every peer staged the same files)."""
-        staging = self.raft.replica(self.store_id).staging
-        columns: list[tuple[list[bytes], list[bytes]]] = []
-        for meta in metas:
-            sst = staging.find(meta)
-            if sst is not None:  # else the check under the lock reports it
-                columns.extend(sst.entries(meta.cf_name))
-        return self.raft.engine.prepare(columns)
+    def _prepare(
+        self, region: metapb_pb2.Region, metas: list[import_sstpb_pb2.SSTMeta]
+    ) -> dict[int, PreparedWrite]:
+        """One write batch per peer store, each filled from that peer's own staged SSTs before
+        the region lock is taken. Peers that received equal bytes hold the same encoded batches
+        (``BatchCache``), so the MVCC entries are computed once and only put three times."""
+        writes: dict[int, PreparedWrite] = {}
+        for peer in region.peers:
+            replica = self.raft.replica(peer.store_id)
+            columns: list[tuple[list[bytes], list[bytes]]] = []
+            for meta in metas:
+                sst = replica.staging.find(meta)
+                if sst is not None:  # else the check under the lock reports it
+                    columns.extend(sst.entries(meta.cf_name))
+            writes[peer.store_id] = replica.engine.prepare(columns)
+        return writes

@@ -61,7 +61,7 @@ class KvService(tikvpb_pb2_grpc.TikvServicer):  # type: ignore[misc]
         return leader_region(self.raft, self.faults, self.store_id, ctx, family)
 
     def _engine(self) -> Any:
-        return self.raft.engine
+        return self.raft.replica(self.store_id).engine
 
     def KvGet(self, request: Any, context: Any) -> Any:
         region, err = self._region(request.context, f.READ)
