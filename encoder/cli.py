@@ -2,7 +2,8 @@
 
     encoder --dump DIR --importer HOST:PORT [--tidb HOST:PORT] [--tidb-status HOST:PORT]
             [--pd HOST:PORT] [--user U --password P] [--config encoder.toml]
-            [-f FILTER ...] [--workers N] [--check-only] [--log-level L] [--log-file F]
+            [-f FILTER ...] [--workers N] [--check-only] [--forget-failed]
+            [--log-level L] [--log-file F]
 
 Flags override the config file (``deploy/encoder.toml`` documents every key), which overrides
 the defaults (a local playground). Prints the per-table summary on stdout; progress and errors
@@ -59,6 +60,12 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--check-only", action="store_true", help="run the prechecks, print a report and exit"
+    )
+    p.add_argument(
+        "--forget-failed",
+        action="store_true",
+        help="if this dump's job failed earlier, delete its engines and forget it, so that this"
+        " run imports the dump from scratch (target tables must still be empty or absent)",
     )
     p.add_argument(
         "--log-level", choices=("debug", "info", "warning", "error"), help="[lightning] level"
@@ -127,7 +134,12 @@ def main(argv: list[str] | None = None) -> int:
     from encoder.job import run_job  # heavy imports after the configuration is valid
 
     try:
-        return run_job(cfg, check_only=args.check_only, log_settings=log_settings)
+        return run_job(
+            cfg,
+            check_only=args.check_only,
+            forget_failed=args.forget_failed,
+            log_settings=log_settings,
+        )
     except EncoderError as exc:
         print(f"encoder: {exc}", file=sys.stderr)
         return EXIT_FAILED

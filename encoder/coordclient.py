@@ -133,6 +133,12 @@ class CoordinatorClient:
                 return None
             raise
 
+    def forget(self) -> str:
+        """Makes the importer forget this (failed) job; returns the error it had failed with."""
+        req = cpb.ForgetJobRequest(job_id=self.job_id, worker_id=self.worker_id)
+        resp: cpb.ForgetJobResponse = call("ForgetJob", lambda: self._stub.ForgetJob(req))
+        return resp.error
+
     def capacity(self) -> cpb.GetCapacityResponse:
         resp: cpb.GetCapacityResponse = call(
             "GetCapacity", lambda: self._stub.GetCapacity(cpb.GetCapacityRequest())

@@ -104,11 +104,16 @@ def run_job(
     cfg: EncoderConfig,
     *,
     check_only: bool = False,
+    forget_failed: bool = False,
     log_settings: LogSettings | None = None,
     out: TextIO = sys.stdout,
     err: TextIO = sys.stderr,
 ) -> int:
-    """Runs (or with ``check_only`` only checks) the import; returns the exit code."""
+    """Runs (or with ``check_only`` only checks) the import; returns the exit code.
+
+    A job that failed earlier never resumes; with ``forget_failed`` its engines are deleted
+    and the importer forgets it, so that this run imports the dump from scratch.
+    """
     started = time.monotonic()
     tidb = TidbSQL(cfg.tidb.host, cfg.tidb.port, cfg.tidb.user, cfg.tidb.password)
     status_api = TidbStatus(cfg.tidb.status_addr)
@@ -153,6 +158,12 @@ def run_job(
         host = socket.gethostname()
         coord = CoordinatorClient(channel, planned.job_id, f"{host}/{os.getpid()}/main")
         existing = retry(coord.status, what="job status")
+        if existing is not None and existing.state == "failed":
+            report.add(
+                _earlier_failure(kv, coord, planned.plan, existing, forget_failed, check_only)
+            )
+            if forget_failed and not check_only:
+                existing = None
         resuming = existing is not None
         report.add(check_layout(planned))
         if cfg.lightning.check_requirements:
@@ -245,13 +256,48 @@ def _drive(pool: WorkerPool, coord: CoordinatorClient, view: ProgressView) -> li
     return crashes
 
 
+def _earlier_failure(
+    kv: ImportKVClient,
+    coord: CoordinatorClient,
+    plan: cpb.JobPlan,
+    status: cpb.GetJobStatusResponse,
+    forget: bool,
+    check_only: bool,
+) -> Check:
+    """The precheck line for a job of this dump that failed earlier (forgetting it if asked)."""
+    job_id = status.job_id
+    if not forget:
+        return Check(
+            "earlier run",
+            False,
+            f"job {job_id} failed: {status.error}; a failed job does not resume: fix the cause,"
+            " then run again with --forget-failed to import this dump from scratch",
+        )
+    if check_only:
+        return Check(
+            "earlier run",
+            True,
+            f"job {job_id} failed: {status.error}; it will be forgotten when run without"
+            " --check-only",
+        )
+    _cleanup_failed(kv, plan, None)
+    retry(coord.forget, what="forget job")
+    log.warning("failed job forgotten", job_id=job_id, error=status.error)
+    return Check("earlier run", True, f"job {job_id} had failed ({status.error}); forgotten")
+
+
 def _cleanup_failed(
-    kv: ImportKVClient, plan: cpb.JobPlan, status: cpb.GetJobStatusResponse
+    kv: ImportKVClient, plan: cpb.JobPlan, status: cpb.GetJobStatusResponse | None
 ) -> None:
-    """Deletes the engines of a failed job's unfinished tables: a failed job never resumes
-    (fixing the dump makes a new job), and open engines count against the importer's
-    ``max-open-engines``. Best effort; the next job's SCHEMA task cleans up again."""
-    finished = {(t.db, t.name) for t in status.tables if t.state in ("verified", "imported")}
+    """Deletes the engines of a failed job's unfinished tables (all tables without ``status``):
+    a failed job never resumes (fixing the dump makes a new job), and open engines count
+    against the importer's ``max-open-engines``. Best effort; the next job's SCHEMA task
+    cleans up again."""
+    finished = (
+        set()
+        if status is None
+        else {(t.db, t.name) for t in status.tables if t.state in ("verified", "imported")}
+    )
     for table in plan.tables:
         if (table.db, table.name) in finished:
             continue

@@ -94,7 +94,13 @@ def check_targets(tidb: TidbSQL, job: PlannedJob) -> Check:
         elif state is TableState.EMPTY:
             existing += 1
     if busy:
-        return Check("target tables", False, f"not empty: {', '.join(busy)}")
+        return Check(
+            "target tables",
+            False,
+            f"not empty: {', '.join(busy)}; an import needs empty or absent tables: drop or"
+            " truncate them (absent tables are created from the dump's schema), or leave them"
+            " out with -f '!db.table'",
+        )
     return Check(
         "target tables", True, f"{len(job.plan.tables) - existing} absent, {existing} empty"
     )

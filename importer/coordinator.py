@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import structlog
 
-from importer.errors import InvalidRequest, JobNotFound, TaskNotFound
+from importer.errors import InvalidRequest, JobError, JobNotFound, TaskNotFound
 from importer.jobmodel import (
     Checksum,
     ChunkResult,
@@ -333,6 +333,23 @@ class Coordinator:
             "task failed", job_id=job_id, task=task_id, worker=worker, fatal=fatal, error=error
         )
         return fatal
+
+    def forget(self, job_id: str, worker: str) -> str:
+        """Forgets a failed job so that its dump can be imported again; returns its error.
+
+        Only a failed job: a running one has encoders working on it, and a done one is the
+        record that the import succeeded.
+        """
+        with self._lock:
+            job = self._job(job_id)
+            if job.state is not JobState.FAILED:
+                raise JobError(
+                    job_id, f"only a failed job can be forgotten; it is {job.state.value}"
+                )
+            self._store.delete(job_id)
+            del self._jobs[job_id]
+        log.warning("job forgotten", job_id=job_id, worker=worker, error=job.error)
+        return job.error
 
     def status(self, job_id: str) -> JobSummary:
         with self._lock:

@@ -121,6 +121,11 @@ class CoordinatorService(coordinator_pb2_grpc.CoordinatorServicer):  # type: ign
     def GetJobStatus(self, request: Any, context: grpc.ServicerContext) -> Any:
         return summary_to_pb(self.coordinator.status(request.job_id))
 
+    @rpc("ForgetJob")
+    def ForgetJob(self, request: Any, context: grpc.ServicerContext) -> Any:
+        error = self.coordinator.forget(request.job_id, request.worker_id)
+        return cpb.ForgetJobResponse(error=error)
+
     @rpc("GetCapacity")
     def GetCapacity(self, request: Any, context: grpc.ServicerContext) -> Any:
         if self.disk is None:

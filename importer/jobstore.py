@@ -186,6 +186,12 @@ class JobStore:
                     (job.job_id, table_index, error),
                 )
 
+    def delete(self, job_id: str) -> None:
+        """Removes the job, its tasks and its table errors in one transaction."""
+        with self._meta.transaction() as cur:
+            for table in ("tasks", "job_tables", "jobs"):
+                cur.execute(f"DELETE FROM {table} WHERE job_id = ?", (job_id,))
+
     def load_all(self) -> list[JobRecord]:
         jobs: dict[str, JobRecord] = {}
         for job_id, plan, state, error, next_lease in self._meta.query(

@@ -70,6 +70,7 @@ from playground.tidb.variables import ServerSettings
 from playground.tikv.engine import StoreEngine
 from playground.tikv.server import StoreServer
 from playground.tikv.staging import Staging
+from playground.tikv.write_batch import BatchCache
 from protos import metapb_pb2, pdpb_pb2
 from tidbkv.codec import encode_bytes
 
@@ -141,14 +142,22 @@ class Cluster:
         regions.bootstrap(store_ids, cfg.replica_count)
         for sid in store_ids:
             root = data / f"tikv-{sid}"
-            self._replicas[sid] = Replica(sid, StoreEngine(root / "db"), Staging(root / "import"))
+            self._replicas[sid] = Replica(sid, StoreEngine(root / "db"), Staging())
         raft = self._raft = Raft(regions, self._replicas)
         self.faults.set_rates(cfg.faults)
         tls = cfg.tls.load() if cfg.tls is not None else None
+        batches = BatchCache()
         for i, sid in enumerate(store_ids):
             port = cfg.store_ports[i] if cfg.store_ports else 0
             server = StoreServer(
-                sid, raft, self.faults, cfg.host, port, cfg.import_mode_timeout_seconds, tls
+                sid,
+                raft,
+                self.faults,
+                cfg.host,
+                port,
+                cfg.import_mode_timeout_seconds,
+                batches,
+                tls,
             )
             self._stores[sid] = server
             server.start()
@@ -171,7 +180,12 @@ class Cluster:
         creds = None
         if tls is not None:
             creds = grpc.ssl_channel_credentials(tls[0], tls[2], tls[1])
-        self._reader = KvReader(regions, lambda sid: self._stores[sid].address, creds)
+        self._reader = KvReader(
+            regions,
+            lambda sid: self._stores[sid].address,
+            lambda sid: self._stores[sid].coprocessor,
+            creds,
+        )
         self._janitor = threading.Thread(target=self._janitor_loop, name="janitor", daemon=True)
         self._janitor.start()
         self._start_tidb()

@@ -3,6 +3,12 @@
 Split, leader transfer, peer moves and ingests all run under the region table's lock, so a reader
 never sees half of one. A peer move copies the region's data to the new store and deletes it
 from the old one, bumping ``conf_ver`` once per added and once per removed peer, as TiKV does.
+
+Every store keeps its regions' data in its own LevelDB (``data_dir/tikv-N/db``), so a region
+with three peers has three physical copies, and a store reads only its own copy (as the
+leader). An ingest writes one write batch into each peer store's LevelDB; the batches are filled
+from the peers' staged SSTs before the lock is taken (peers that received equal bytes share the
+encoded entries) and written under it.
 """
 
 from __future__ import annotations
@@ -14,7 +20,7 @@ import structlog
 
 from playground.errors import UnknownRegion, UnknownStore
 from playground.regions import RegionManager, copy_region
-from playground.tikv.engine import StoreEngine
+from playground.tikv.engine import PreparedWrite, StoreEngine
 from playground.tikv.staging import Staging
 from protos import metapb_pb2
 
@@ -56,13 +62,14 @@ class Raft:
             self.regions.set_leader(region_id, store_id)
         log.info("leader transferred", region_id=region_id, store_id=store_id)
 
-    def apply(self, region_id: int, puts: Mapping[int, list[tuple[bytes, bytes]]]) -> None:
-        """Writes each peer store's entries; caller holds ``lock`` and has checked the epoch."""
+    def apply(self, region_id: int, writes: Mapping[int, PreparedWrite]) -> None:
+        """Applies each peer store's prepared write; caller holds ``lock`` and has checked the
+        epoch (so the peers are the ones the writes were prepared for)."""
         region = self.regions.get(region_id)
         if region is None:
             raise UnknownRegion(region_id)
         for peer in region.peers:
-            self.replica(peer.store_id).engine.write(puts.get(peer.store_id, []))
+            writes[peer.store_id].apply()
 
     def move_peer(self, region_id: int, from_store: int, to_store: int) -> metapb_pb2.Region:
         """Moves the region's peer from one store to another, copying its data."""

@@ -293,3 +293,17 @@ class GetCapacityResponse(_message.Message):
     capacity_bytes: int
     min_available_ratio: float
     def __init__(self, available_bytes: _Optional[int] = ..., capacity_bytes: _Optional[int] = ..., min_available_ratio: _Optional[float] = ...) -> None: ...
+
+class ForgetJobRequest(_message.Message):
+    __slots__ = ("job_id", "worker_id")
+    JOB_ID_FIELD_NUMBER: _ClassVar[int]
+    WORKER_ID_FIELD_NUMBER: _ClassVar[int]
+    job_id: str
+    worker_id: str
+    def __init__(self, job_id: _Optional[str] = ..., worker_id: _Optional[str] = ...) -> None: ...
+
+class ForgetJobResponse(_message.Message):
+    __slots__ = ("error",)
+    ERROR_FIELD_NUMBER: _ClassVar[int]
+    error: str
+    def __init__(self, error: _Optional[str] = ...) -> None: ...

@@ -69,6 +69,11 @@ class CoordinatorStub:
                 request_serializer=coordinator__pb2.GetCapacityRequest.SerializeToString,
                 response_deserializer=coordinator__pb2.GetCapacityResponse.FromString,
                 _registered_method=True)
+        self.ForgetJob = channel.unary_unary(
+                '/flashload.coordinator.v1.Coordinator/ForgetJob',
+                request_serializer=coordinator__pb2.ForgetJobRequest.SerializeToString,
+                response_deserializer=coordinator__pb2.ForgetJobResponse.FromString,
+                _registered_method=True)
 
 
 class CoordinatorServicer:
@@ -117,6 +122,16 @@ class CoordinatorServicer:
         context.set_details('Method not implemented!')
         raise NotImplementedError('Method not implemented!')
 
+    def ForgetJob(self, request, context):
+        """Forgets a failed job (its tasks, checksums and errors), so that the same dump can be
+        imported again from scratch. Only a failed job can be forgotten: FAILED_PRECONDITION
+        otherwise, NOT_FOUND for an unknown job. The job's engines are not touched (the encoder
+        cleans them up through ImportKV.CleanupEngine first).
+        """
+        context.set_code(grpc.StatusCode.UNIMPLEMENTED)
+        context.set_details('Method not implemented!')
+        raise NotImplementedError('Method not implemented!')
+
 
 def add_CoordinatorServicer_to_server(servicer, server):
     rpc_method_handlers = {
@@ -154,6 +169,11 @@ def add_CoordinatorServicer_to_server(servicer, server):
                     servicer.GetCapacity,
                     request_deserializer=coordinator__pb2.GetCapacityRequest.FromString,
                     response_serializer=coordinator__pb2.GetCapacityResponse.SerializeToString,
+            ),
+            'ForgetJob': grpc.unary_unary_rpc_method_handler(
+                    servicer.ForgetJob,
+                    request_deserializer=coordinator__pb2.ForgetJobRequest.FromString,
+                    response_serializer=coordinator__pb2.ForgetJobResponse.SerializeToString,
             ),
     }
     generic_handler = grpc.method_handlers_generic_handler(
@@ -345,6 +365,33 @@ class Coordinator:
             '/flashload.coordinator.v1.Coordinator/GetCapacity',
             coordinator__pb2.GetCapacityRequest.SerializeToString,
             coordinator__pb2.GetCapacityResponse.FromString,
+            options,
+            channel_credentials,
+            insecure,
+            call_credentials,
+            compression,
+            wait_for_ready,
+            timeout,
+            metadata,
+            _registered_method=True)
+
+    @staticmethod
+    def ForgetJob(request,
+            target,
+            options=(),
+            channel_credentials=None,
+            call_credentials=None,
+            insecure=False,
+            compression=None,
+            wait_for_ready=None,
+            timeout=None,
+            metadata=None):
+        return grpc.experimental.unary_unary(
+            request,
+            target,
+            '/flashload.coordinator.v1.Coordinator/ForgetJob',
+            coordinator__pb2.ForgetJobRequest.SerializeToString,
+            coordinator__pb2.ForgetJobResponse.FromString,
             options,
             channel_credentials,
             insecure,

@@ -1,8 +1,8 @@
 """``ADMIN CHECKSUM TABLE``: CRC64-XOR, KV count and bytes over a table's stored KVs.
 
 Like TiDB's checksum executor it covers the record range and the range of every public index,
-reading the visible version of each key through the stores; the per-KV CRC is taken over the
-raw key and value (``tidbkv.checksum.KVChecksum``).
+and has each region's leader sum the visible version of each key (the stores' checksum
+coprocessor); the per-KV CRC is taken over the raw key and value (``tidbkv.checksum``).
 """
 
 from __future__ import annotations
@@ -45,5 +45,5 @@ def checksum_table(
 ) -> TableChecksum:
     acc = KVChecksum()
     for start, end in ranges(table):
-        acc.update_pairs(reader.scan(start, end, ts))
+        acc.merge(reader.checksum(start, end, ts))
     return TableChecksum(db, table.name, acc.checksum, acc.kvs, acc.bytes)

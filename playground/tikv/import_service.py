@@ -2,7 +2,9 @@
 
 Write (on any peer) stages the stream's pairs and returns per-CF SSTMetas. Ingest (on the
 leader) checks store, region, leadership, epoch and range as TiKV's ``check_sst_for_ingestion``
-does, requires every peer to hold the staged file, then applies it to every peer at once.
+does, requires every peer to hold the same staged file (crc32, length), then applies it
+atomically to every peer's store: one LevelDB write batch per peer store, filled outside the
+region lock and written under it.
 """
 
 from __future__ import annotations
@@ -19,8 +21,11 @@ from playground.faults import Faults
 from playground.raft import Raft
 from playground.regions import contains
 from playground.tikv import region_errors as re
+from playground.tikv import wire
+from playground.tikv.engine import PreparedWrite
 from playground.tikv.import_mode import ImportModeSwitch
-from playground.tikv.staging import CF_NAMES, engine_puts
+from playground.tikv.staging import CF_NAMES, CF_WRITE
+from playground.tikv.write_batch import BatchCache, encode_request
 from protos import errorpb_pb2, import_sstpb_pb2, import_sstpb_pb2_grpc, kvrpcpb_pb2, metapb_pb2
 from tidbkv.codec import decode_bytes
 from tidbkv.codec import encode_bytes as re_encode
@@ -56,14 +61,34 @@ def injected_error(
     return re.message(f"injected fault {kind}")
 
 
+def add_to_server(service: ImportService, server: grpc.Server) -> None:
+    """Registers ``service``; its Write takes request bytes (parsed in bulk, not per pair)."""
+    import_sstpb_pb2_grpc.add_ImportSSTServicer_to_server(service, server)
+    # Registered later, this handler replaces the generated one for the same method.
+    write = grpc.stream_unary_rpc_method_handler(
+        service.Write,
+        request_deserializer=None,
+        response_serializer=import_sstpb_pb2.WriteResponse.SerializeToString,
+    )
+    server.add_registered_method_handlers("import_sstpb.ImportSST", {"Write": write})
+
+
 class ImportService(import_sstpb_pb2_grpc.ImportSSTServicer):  # type: ignore[misc]
     """The ImportSST service of store ``store_id``."""
 
-    def __init__(self, store_id: int, raft: Raft, faults: Faults, mode: ImportModeSwitch) -> None:
+    def __init__(
+        self,
+        store_id: int,
+        raft: Raft,
+        faults: Faults,
+        mode: ImportModeSwitch,
+        batches: BatchCache,
+    ) -> None:
         self.store_id = store_id
         self.raft = raft
         self.faults = faults
         self.mode = mode
+        self.batches = batches
 
     # -- import mode -----------------------------------------------------------------------
 
@@ -86,54 +111,52 @@ class ImportService(import_sstpb_pb2_grpc.ImportSSTServicer):  # type: ignore[mi
 
     # -- write -----------------------------------------------------------------------------
 
-    def Write(self, request_iterator: Iterator[Any], context: Any) -> Any:
+    def Write(self, request_iterator: Iterator[bytes], context: Any) -> Any:
+        """The Write stream, as request bytes (see ``write_handler``)."""
         busy = self.faults.draw(f.WRITE) is not None
         staging = self.raft.replica(self.store_id).staging
         writer = None
-        lo = hi = b""
+        lo = hi = uuid = b""
         last: bytes | None = None
+        seq = 0
         try:
-            for req in request_iterator:
+            for data in request_iterator:
                 if busy:
                     continue
                 if writer is None:
-                    if not req.HasField("meta"):
+                    meta = wire.decode_request(data).meta
+                    if meta is None:
                         context.abort(
                             grpc.StatusCode.UNKNOWN, "InvalidChunk: first message must be meta"
                         )
-                    meta = req.meta
+                    assert meta is not None
                     if len(meta.uuid) != 16:
                         context.abort(
                             grpc.StatusCode.UNKNOWN, f"InvalidSSTMeta: uuid {meta.uuid.hex()}"
                         )
-                    lo, hi = meta.range.start, meta.range.end
+                    lo, hi, uuid = meta.range.start, meta.range.end, meta.uuid
                     writer = staging.writer(meta)
-                    if not req.HasField("batch"):
-                        continue
-                if not req.HasField("batch"):
-                    context.abort(grpc.StatusCode.UNKNOWN, "InvalidChunk: expected a batch")
-                batch = req.batch
-                if batch.commit_ts == 0:
-                    context.abort(grpc.StatusCode.UNKNOWN, "InvalidChunk: commit_ts is 0")
-                items = [(p.op, p.key, p.value) for p in batch.pairs]
-                if not items:
                     continue
-                for _, key, _ in items:
-                    if last is not None and key <= last:
-                        context.abort(
-                            grpc.StatusCode.UNKNOWN,
-                            f"Keys must be added in strict ascending order: {key.hex()}",
-                        )
-                    last = key
+                seq += 1
+                batch = self.batches.encoded(uuid, seq, data, encode_request)
+                if batch.error is not None:
+                    context.abort(grpc.StatusCode.UNKNOWN, batch.error)
+                if not batch.kvs:
+                    continue
+                if last is not None and batch.first_key <= last:
+                    context.abort(
+                        grpc.StatusCode.UNKNOWN,
+                        f"Keys must be added in strict ascending order: {batch.first_key.hex()}",
+                    )
+                last = batch.last_key
                 # Keys ascend, so the batch is inside the range iff its ends are.
-                first_enc, last_enc = re_encode(items[0][1]), re_encode(items[-1][1])
-                if (lo and first_enc < lo) or (hi and last_enc > hi):
-                    bad = items[0][1] if lo and first_enc < lo else items[-1][1]
+                if (lo and batch.first_encoded < lo) or (hi and batch.last_encoded > hi):
+                    bad = batch.first_key if lo and batch.first_encoded < lo else batch.last_key
                     context.abort(
                         grpc.StatusCode.UNKNOWN,
                         f"key {bad.hex()} out of the SST range [{lo.hex()}, {hi.hex()}]",
                     )
-                writer.add_batch(items, batch.commit_ts)
+                writer.add(batch)
         except BaseException:
             if writer is not None:
                 writer.abort()
@@ -170,22 +193,25 @@ class ImportService(import_sstpb_pb2_grpc.ImportSSTServicer):  # type: ignore[mi
             return import_sstpb_pb2.IngestResponse(error=err)
         region = self.raft.regions.get(ctx.region_id)
         assert region is not None
-        puts = self._load(region, metas)
+        writes = self._prepare(region, metas)
         with self.raft.lock:
             err = self._check(ctx, metas)
-            if err is not None:
-                return import_sstpb_pb2.IngestResponse(error=err)
-            self.raft.apply(region.id, puts)
-            for peer in region.peers:
-                staging = self.raft.replica(peer.store_id).staging
-                for meta in metas:
-                    staging.consume(meta)
+            if err is None:
+                self.raft.apply(region.id, writes)
+                for peer in region.peers:
+                    staging = self.raft.replica(peer.store_id).staging
+                    for meta in metas:
+                        staging.consume(meta)
+        if err is not None:
+            for write in writes.values():
+                write.discard()
+            return import_sstpb_pb2.IngestResponse(error=err)
         log.info(
             "ssts ingested",
             store_id=self.store_id,
             region_id=region.id,
             ssts=len(metas),
-            kvs=sum(len(v) for v in puts.values()) // max(len(region.peers), 1),
+            kvs=sum(m.total_kvs for m in metas if m.cf_name == CF_WRITE),
         )
         return import_sstpb_pb2.IngestResponse()
 
@@ -266,33 +292,35 @@ class ImportService(import_sstpb_pb2_grpc.ImportSSTServicer):  # type: ignore[mi
                 for key in (meta.range.start, meta.range.end):
                     if not contains(region, key):
                         return re.key_not_in_region(key, region)
+                mine = self.raft.replica(self.store_id).staging.find(meta)
                 for peer in region.peers:
-                    if self.raft.replica(peer.store_id).staging.find(meta) is None:
+                    sst = self.raft.replica(peer.store_id).staging.find(meta)
+                    if sst is None:
                         return re.message(
                             f"SST {meta.uuid.hex()} ({meta.cf_name}) of region {meta.region_id} "
                             f"not found on store {peer.store_id}"
                         )
+                    if mine is not None and (sst.crc32, sst.length) != (mine.crc32, mine.length):
+                        # TiKV checks each peer's file against the meta's crc32 and length.
+                        return re.message(
+                            f"SST {meta.uuid.hex()} ({meta.cf_name}) of region {meta.region_id} "
+                            f"on store {peer.store_id} differs from the leader's"
+                        )
             return None
 
-    def _load(
+    def _prepare(
         self, region: metapb_pb2.Region, metas: list[import_sstpb_pb2.SSTMeta]
-    ) -> dict[int, list[tuple[bytes, bytes]]]:
-        """Each peer's entries from its own staged files (identical files are read once)."""
-        puts: dict[int, list[tuple[bytes, bytes]]] = {}
-        cache: dict[tuple[str, int, int], list[tuple[bytes, bytes]]] = {}
+    ) -> dict[int, PreparedWrite]:
+        """One write batch per peer store, each filled from that peer's own staged SSTs before
+        the region lock is taken. Peers that received equal bytes hold the same encoded batches
+        (``BatchCache``), so the MVCC entries are computed once and only put three times."""
+        writes: dict[int, PreparedWrite] = {}
         for peer in region.peers:
-            staging = self.raft.replica(peer.store_id).staging
-            entries: list[tuple[bytes, bytes]] = []
+            replica = self.raft.replica(peer.store_id)
+            columns: list[tuple[list[bytes], list[bytes]]] = []
             for meta in metas:
-                sst = staging.find(meta)
-                if sst is None:
-                    continue
-                key = (meta.cf_name, sst.crc32, sst.length)
-                if key not in cache:
-                    try:
-                        cache[key] = engine_puts(sst.path, meta.cf_name)
-                    except FileNotFoundError:
-                        continue  # consumed by a concurrent ingest; the re-check reports it
-                entries.extend(cache[key])
-            puts[peer.store_id] = entries
-        return puts
+                sst = replica.staging.find(meta)
+                if sst is not None:  # else the check under the lock reports it
+                    columns.extend(sst.entries(meta.cf_name))
+            writes[peer.store_id] = replica.engine.prepare(columns)
+        return writes

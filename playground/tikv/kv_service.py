@@ -27,6 +27,26 @@ log = structlog.get_logger("playground.tikv")
 MAX_SCAN_LIMIT = 1 << 20
 
 
+def leader_region(
+    raft: Raft, faults: Faults, store_id: int, ctx: kvrpcpb_pb2.Context, family: str
+) -> tuple[metapb_pb2.Region | None, errorpb_pb2.Error | None]:
+    """The region a read or split on this store addresses (checked as TiKV checks it, epoch
+    ``version`` only), after any fault drawn for ``family``; or the region error."""
+    kind = faults.draw(family)
+    regions = raft.regions
+    if kind == f.LEADER_TRANSFER:
+        region = regions.get(ctx.region_id)
+        if region is not None and len(region.peers) > 1:
+            stores = [p.store_id for p in region.peers]
+            cur = regions.leader_store(region.id)
+            raft.transfer_leader(region.id, stores[(stores.index(cur) + 1) % len(stores)])
+    elif kind is not None and kind != f.SPLIT_BEFORE_INGEST:
+        return None, injected_error(
+            kind, regions.get, store_id, ctx, regions.leader_of(ctx.region_id)
+        )
+    return re.check_context(regions, store_id, ctx, check_conf_ver=False)
+
+
 class KvService(tikvpb_pb2_grpc.TikvServicer):  # type: ignore[misc]
     """The Tikv service of store ``store_id``."""
 
@@ -38,19 +58,7 @@ class KvService(tikvpb_pb2_grpc.TikvServicer):  # type: ignore[misc]
     def _region(
         self, ctx: kvrpcpb_pb2.Context, family: str
     ) -> tuple[metapb_pb2.Region | None, errorpb_pb2.Error | None]:
-        kind = self.faults.draw(family)
-        regions = self.raft.regions
-        if kind == f.LEADER_TRANSFER:
-            region = regions.get(ctx.region_id)
-            if region is not None and len(region.peers) > 1:
-                stores = [p.store_id for p in region.peers]
-                cur = regions.leader_store(region.id)
-                self.raft.transfer_leader(region.id, stores[(stores.index(cur) + 1) % len(stores)])
-        elif kind is not None and kind != f.SPLIT_BEFORE_INGEST:
-            return None, injected_error(
-                kind, regions.get, self.store_id, ctx, regions.leader_of(ctx.region_id)
-            )
-        return re.check_context(regions, self.store_id, ctx, check_conf_ver=False)
+        return leader_region(self.raft, self.faults, self.store_id, ctx, family)
 
     def _engine(self) -> Any:
         return self.raft.replica(self.store_id).engine

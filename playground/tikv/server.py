@@ -1,4 +1,5 @@
-"""One store's gRPC server (ImportSST + Tikv) with a switch that makes it unavailable."""
+"""One store's gRPC server (ImportSST + Tikv) with a switch that makes it unavailable, and its
+in-process checksum coprocessor."""
 
 from __future__ import annotations
 
@@ -11,10 +12,13 @@ import grpc
 
 from playground.faults import Faults
 from playground.raft import Raft
+from playground.tikv.coprocessor import Coprocessor
 from playground.tikv.import_mode import ImportModeSwitch
 from playground.tikv.import_service import ImportService
+from playground.tikv.import_service import add_to_server as add_import_service
 from playground.tikv.kv_service import KvService
-from protos import import_sstpb_pb2_grpc, tikvpb_pb2_grpc
+from playground.tikv.write_batch import BatchCache
+from protos import tikvpb_pb2_grpc
 
 GRPC_OPTIONS = [
     ("grpc.so_reuseport", 0),
@@ -68,6 +72,7 @@ class StoreServer:
         host: str,
         port: int,
         mode_timeout_seconds: float,
+        batches: BatchCache,
         tls: tuple[bytes, bytes, bytes] | None = None,
     ) -> None:
         self.store_id = store_id
@@ -79,10 +84,9 @@ class StoreServer:
             interceptors=[_Availability(self._stopped.is_set, f"store {store_id}")],
             options=GRPC_OPTIONS,
         )
-        import_sstpb_pb2_grpc.add_ImportSSTServicer_to_server(
-            ImportService(store_id, raft, faults, self.mode), self._server
-        )
+        add_import_service(ImportService(store_id, raft, faults, self.mode, batches), self._server)
         tikvpb_pb2_grpc.add_TikvServicer_to_server(KvService(store_id, raft, faults), self._server)
+        self.coprocessor = Coprocessor(store_id, raft, faults, self._stopped.is_set)
         creds = server_credentials(tls)
         addr = f"{host}:{port}"
         if creds is None:

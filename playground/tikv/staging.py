@@ -1,30 +1,34 @@
-"""SST files a store received through ``ImportSST.Write`` and has not ingested yet.
+"""SSTs a store received through ``ImportSST.Write`` and has not ingested yet.
 
-A Write stream stages its pairs in one file under ``data_dir/tikv-N/import``; it is named, as in
-TiKV, by uuid, region id and epoch, and holds both CFs (``write`` always, ``default`` when a
-value is longer than the short-value limit). Ingesting a CF consumes that part; a file with no
-part left, one older than the TTL, and every file present at start-up are deleted.
+A Write stream stages its batches as one SST, named as in TiKV by uuid, region id and epoch,
+holding both CFs (``write`` always, ``default`` when a value is longer than the short-value
+limit) as the MVCC entries ingest writes (``playground.tikv.write_batch``). Ingesting a CF
+consumes that part; an SST with no part left or older than the TTL is dropped.
+
+TiKV keeps staged SSTs in files; the playground keeps them in memory, since they never outlive
+the process anyway (TiKV, and the playground before, deleted every staged file at start-up) and
+writing, reading back and deleting a file per peer cost more than the rest of a Write. The
+peers of a region that received equal bytes hold the same encoded batches (``BatchCache``), so
+a staged region costs its size once. An SST's ``crc32`` is the CRC32 of its batches' request
+CRC32s and lengths, its ``length`` the summed request lengths.
 """
 
 from __future__ import annotations
 
-import shutil
 import struct
 import threading
 import time
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from pathlib import Path
-from typing import BinaryIO
 
-from playground.tikv import mvcc
+from playground.tikv.write_batch import EncodedBatch
 from protos import import_sstpb_pb2
 
 CF_WRITE = "write"
 CF_DEFAULT = "default"
 CF_NAMES = (CF_DEFAULT, CF_WRITE)
-_HEAD = struct.Struct(">BQII")
+_BATCH_CRC = struct.Struct(">II")
 
 
 @dataclass(frozen=True)
@@ -41,80 +45,63 @@ class SstId:
         epoch = meta.region_epoch
         return cls(meta.uuid, meta.region_id, epoch.conf_ver, epoch.version)
 
-    def file_name(self) -> str:
-        return f"{self.uuid.hex()}_{self.region_id}_{self.conf_ver}_{self.version}.sst"
-
 
 @dataclass
 class StagedSst:
-    """One staged file and which CFs of it are still waiting for an ingest."""
+    """One staged SST and which CFs of it are still waiting for an ingest."""
 
     id: SstId
-    path: Path
     pending: set[str]
     created: float
     meta: import_sstpb_pb2.SSTMeta
+    batches: list[EncodedBatch]
     stats: dict[str, tuple[int, int]] = field(default_factory=dict)
     crc32: int = 0
     length: int = 0
 
+    def entries(self, cf: str) -> Iterator[tuple[list[bytes], list[bytes]]]:
+        """(keys, values) columns of the LevelDB entries ingesting ``cf`` writes."""
+        for batch in self.batches:
+            write_keys, records, default_keys, default_values = batch.entries
+            if cf == CF_WRITE:
+                yield write_keys, records
+            elif default_keys:
+                yield default_keys, default_values
+
 
 class SstWriter:
-    """Appends the pairs of one Write stream; ``finish`` registers the file."""
+    """Collects the batches of one Write stream; ``finish`` registers the SST."""
 
     def __init__(self, staging: Staging, meta: import_sstpb_pb2.SSTMeta) -> None:
         self._staging = staging
         self._meta = meta
-        self._id = SstId.of(meta)
-        self._path = staging.dir / (self._id.file_name() + ".tmp")
-        self._file: BinaryIO = open(self._path, "wb")  # noqa: SIM115 - closed in finish/abort
+        self._batches: list[EncodedBatch] = []
         self._crc = 0
         self._length = 0
         self._kvs = {CF_WRITE: 0, CF_DEFAULT: 0}
         self._bytes = {CF_WRITE: 0, CF_DEFAULT: 0}
 
-    def add(self, op: int, key: bytes, value: bytes, commit_ts: int) -> None:
-        self.add_batch([(op, key, value)], commit_ts)
-
-    def add_batch(self, items: list[tuple[int, bytes, bytes]], commit_ts: int) -> None:
-        """Appends ``(op, key, value)`` records, all at ``commit_ts``."""
-        head = _HEAD.pack
-        parts: list[bytes] = []
-        size = long_kvs = long_size = 0
-        limit = mvcc.SHORT_VALUE_MAX_LEN
-        for op, key, value in items:
-            parts.append(head(op, commit_ts, len(key), len(value)))
-            parts.append(key)
-            parts.append(value)
-            n = len(key) + len(value)
-            size += n
-            if op == 0 and len(value) > limit:
-                long_kvs += 1
-                long_size += n
-        chunk = b"".join(parts)
-        self._file.write(chunk)
-        self._crc = zlib.crc32(chunk, self._crc)
-        self._length += len(chunk)
-        self._kvs[CF_WRITE] += len(items)
-        self._bytes[CF_WRITE] += size
-        self._kvs[CF_DEFAULT] += long_kvs
-        self._bytes[CF_DEFAULT] += long_size
+    def add(self, batch: EncodedBatch) -> None:
+        """Appends one encoded batch."""
+        self._batches.append(batch)
+        self._crc = zlib.crc32(_BATCH_CRC.pack(batch.request_crc, batch.request_len), self._crc)
+        self._length += batch.request_len
+        self._kvs[CF_WRITE] += batch.kvs
+        self._bytes[CF_WRITE] += batch.size
+        self._kvs[CF_DEFAULT] += batch.long_kvs
+        self._bytes[CF_DEFAULT] += batch.long_size
 
     def finish(self) -> list[import_sstpb_pb2.SSTMeta]:
-        """Registers the staged file; returns one SSTMeta per non-empty CF."""
-        self._file.close()
+        """Registers the staged SST; returns one SSTMeta per non-empty CF."""
         if self._kvs[CF_WRITE] == 0:
-            self._path.unlink(missing_ok=True)
             return []
-        final = self._path.with_suffix("")
-        self._path.replace(final)
         cfs = {cf for cf in CF_NAMES if self._kvs[cf]}
         sst = StagedSst(
-            id=self._id,
-            path=final,
+            id=SstId.of(self._meta),
             pending=cfs,
             created=time.monotonic(),
             meta=self._meta,
+            batches=self._batches,
             stats={cf: (self._kvs[cf], self._bytes[cf]) for cf in cfs},
             crc32=self._crc,
             length=self._length,
@@ -134,60 +121,13 @@ class SstWriter:
         return metas
 
     def abort(self) -> None:
-        self._file.close()
-        self._path.unlink(missing_ok=True)
-
-
-def read_records(path: Path) -> Iterator[tuple[int, int, bytes, bytes]]:
-    """``(op, commit_ts, key, value)`` of a staged file, in written order."""
-    data = path.read_bytes()
-    pos = 0
-    n = len(data)
-    while pos < n:
-        op, ts, klen, vlen = _HEAD.unpack_from(data, pos)
-        pos += _HEAD.size
-        key = data[pos : pos + klen]
-        pos += klen
-        value = data[pos : pos + vlen]
-        pos += vlen
-        yield op, ts, key, value
-
-
-def engine_puts(path: Path, cf: str) -> list[tuple[bytes, bytes]]:
-    """The LevelDB entries ingesting ``cf`` of a staged file writes (TiKV's TxnSstWriter)."""
-    out: list[tuple[bytes, bytes]] = []
-    limit = mvcc.SHORT_VALUE_MAX_LEN
-    enc = mvcc.encoded
-    suffixes: dict[int, tuple[bytes, bytes, bytes]] = {}
-    for op, ts, key, value in read_records(path):
-        s = suffixes.get(ts)
-        if s is None:
-            s = suffixes[ts] = (
-                mvcc.mvcc_key(b"", ts),
-                mvcc.put_record(ts, b"")[:-2],
-                mvcc.delete_record(ts),
-            )
-        ts_suffix, put_head, delete_rec = s
-        if cf == CF_WRITE:
-            if op != 0:
-                rec = delete_rec
-            elif len(value) <= limit:
-                rec = put_head + bytes((ord("v"), len(value))) + value
-            else:
-                rec = put_head
-            out.append((mvcc.WRITE_CF + enc(key) + ts_suffix, rec))
-        elif op == 0 and len(value) > limit:
-            out.append((mvcc.DEFAULT_CF + enc(key) + ts_suffix, value))
-    return out
+        self._batches = []
 
 
 class Staging:
     """The staged SSTs of one store, by id."""
 
-    def __init__(self, directory: Path) -> None:
-        self.dir = directory
-        shutil.rmtree(directory, ignore_errors=True)
-        directory.mkdir(parents=True)
+    def __init__(self) -> None:
         self._lock = threading.Lock()
         self._ssts: dict[SstId, StagedSst] = {}
 
@@ -196,13 +136,10 @@ class Staging:
 
     def register(self, sst: StagedSst) -> None:
         with self._lock:
-            old = self._ssts.pop(sst.id, None)
             self._ssts[sst.id] = sst
-        if old is not None and old.path != sst.path:
-            old.path.unlink(missing_ok=True)
 
     def find(self, meta: import_sstpb_pb2.SSTMeta) -> StagedSst | None:
-        """The staged file ``meta`` names, if the CF it names is still pending."""
+        """The staged SST ``meta`` names, if the CF it names is still pending."""
         with self._lock:
             sst = self._ssts.get(SstId.of(meta))
             if sst is None or meta.cf_name not in sst.pending:
@@ -210,27 +147,23 @@ class Staging:
             return sst
 
     def consume(self, meta: import_sstpb_pb2.SSTMeta) -> None:
-        """Marks ``meta``'s CF ingested; deletes the file when nothing is left."""
+        """Marks ``meta``'s CF ingested; drops the SST when nothing is left."""
         with self._lock:
             sid = SstId.of(meta)
             sst = self._ssts.get(sid)
             if sst is None:
                 return
             sst.pending.discard(meta.cf_name)
-            if sst.pending:
-                return
-            del self._ssts[sid]
-        sst.path.unlink(missing_ok=True)
+            if not sst.pending:
+                del self._ssts[sid]
 
     def expire(self, ttl_seconds: float) -> int:
-        """Drops files staged longer than ``ttl_seconds`` ago; returns how many."""
+        """Drops SSTs staged longer than ``ttl_seconds`` ago; returns how many."""
         now = time.monotonic()
         with self._lock:
             old = [s for s in self._ssts.values() if now - s.created > ttl_seconds]
             for s in old:
                 del self._ssts[s.id]
-        for s in old:
-            s.path.unlink(missing_ok=True)
         return len(old)
 
     def count(self) -> int:

@@ -153,6 +153,40 @@ def test_duplicate_primary_key_is_a_checksum_mismatch_naming_table_and_both_chec
     assert "MISMATCH" in line and "kvs=11" in line and "kvs=10" in line
 
 
+def test_a_failed_job_does_not_resume_until_forgotten_then_imports_the_fixed_dump_afresh(
+    stack: Stack, tmp_path: Path
+) -> None:
+    # Enough rows that the duplicate lies past the bytes the job id fingerprints: fixing it
+    # in place (same length) keeps the job id, so only forgetting the failed job helps.
+    rows = [b"(%d,'v%d',1,NULL)" % (i, i) for i in range(100, 500)]
+    dup = rows[200]
+    path = write_dump(tmp_path, "bad_again", "t.00000.sql", sql_rows(*rows, dup))
+    assert stack.run_encoder(tmp_path, "--workers", "1").returncode == 1
+
+    again = stack.run_encoder(tmp_path, "--workers", "1")
+    assert again.returncode == 1
+    assert "[FAIL] earlier run: job job-" in again.stderr
+    assert "checksum mismatch" in again.stderr and "--forget-failed" in again.stderr
+    checked = stack.run_encoder(tmp_path, "--check-only", "--forget-failed")
+    assert "[ok  ] earlier run:" in checked.stdout and "will be forgotten" in checked.stdout
+
+    data = path.read_bytes()
+    assert data.count(dup) == 2 and data.rindex(dup) > 4096
+    at = data.rindex(dup)
+    path.write_bytes(data[:at] + b"(500,'v500',1,NULL)" + data[at + len(dup) :])
+    # Forgotten, the job starts from scratch; the table it half-filled must be emptied first.
+    busy = stack.run_encoder(tmp_path, "--workers", "1", "--forget-failed")
+    assert busy.returncode == 1
+    assert "[ok  ] earlier run:" in busy.stderr and "forgotten" in busy.stderr
+    assert "[FAIL] target tables: not empty: `bad_again`.`t`; " in busy.stderr
+    assert "drop or truncate them" in busy.stderr
+    stack.query("DROP TABLE `bad_again`.`t`")
+    fixed = stack.run_encoder(tmp_path, "--workers", "1")
+    assert fixed.returncode == 0, fixed.stderr
+    assert "verified" in summary_lines(fixed.stdout)["`bad_again`.`t`"]
+    assert stack.query("SELECT COUNT(*), MAX(id) FROM `bad_again`.`t`") == [(401, 500)]
+
+
 def test_target_table_with_rows_fails_the_precheck(stack: Stack, tmp_path: Path) -> None:
     good = tmp_path / "good"
     write_dump(good, "bad_busy", "t.00000.sql", sql_rows(GOOD_ROW))

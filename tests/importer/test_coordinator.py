@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from importer.coordinator import Coordinator, LeaseOutcome
-from importer.errors import InvalidRequest, JobNotFound, TaskNotFound
+from importer.errors import InvalidRequest, JobError, JobNotFound, TaskNotFound
 from importer.jobmodel import Checksum, JobState, TableState, TaskKind, TaskState
 from importer.jobstore import JobStore
 from importer.metadb import MetaDB
@@ -206,6 +206,31 @@ def test_finalize_checksum_mismatch_is_rejected_and_fails_table_and_job(tmp_path
     assert status.tables[0].state is TableState.FAILED
     assert status.tables[0].remote == Checksum(0x1111, 10, 299)
     assert status.state is JobState.FAILED and lease(c).failed == error
+
+
+def test_only_a_failed_job_is_forgotten_and_the_forgetting_survives_a_restart(
+    tmp_path: Path,
+) -> None:
+    clock = Clock()
+    c = make(tmp_path, clock)
+    c.register("job", plan((1,)), "w1")
+    with pytest.raises(JobError, match="only a failed job"):
+        c.forget("job", "w1")
+    run_schema(c)
+    t = task_of(lease(c))
+    c.fail("job", t.task_id, "w1", "bad row at offset 5", fatal=True)
+    assert "bad row at offset 5" in c.forget("job", "w1")
+    with pytest.raises(JobNotFound):
+        c.status("job")
+    del c
+
+    c2 = make(tmp_path, clock)
+    with pytest.raises(JobNotFound):
+        c2.status("job")
+    # The same job id starts afresh: a new SCHEMA task, no failures carried over.
+    assert c2.register("job", plan((1,)), "w2")[0]
+    assert task_of(lease(c2, "w2")).kind is TaskKind.SCHEMA
+    assert c2.status("job").state is JobState.RUNNING
 
 
 def test_completion_without_required_checksum_is_invalid(tmp_path: Path) -> None:
