@@ -8,7 +8,8 @@ and the same dump loaded into MariaDB with the ``mysql`` client and with ``myloa
 Every program runs as its own process: ``playground up`` (PD + 3 TiKV stores + TiDB),
 ``importer serve`` and ``encoder`` (``--workers``, default the CPU count). Prints MB/s of dump,
 rows/s, wall time by stage (from the encoder's log: plan, encode + deliver, engine imports,
-checksums), the peak RSS of the encoder (all its processes together) and of the importer,
+checksums), the peak RSS of the encoder (all its processes together) and of the importer
+(checked against the importer's 500 MB limit), CPU seconds per process and per MB of dump,
 then the MariaDB loads of the same files (private server: 4 GiB buffer pool, default
 durability) and the ratios. Work files go to ``--work-dir`` (default ``bench/out/e2e``).
 """
@@ -40,6 +41,7 @@ from tests.support.mariadb import start_mariadb  # noqa: E402
 BYTES_PER_ROW = 200  # an sbtest row in a mydumper file
 FILE_BYTES = 40 << 20  # mydumper-like data files per table
 BIN = Path(sys.executable).parent
+IMPORTER_RSS_LIMIT_MB = 500  # issue 6: whatever the engine size
 
 
 def log(msg: str) -> None:
@@ -229,6 +231,7 @@ def run_flashload(dump: Path, work: Path, workers: int) -> dict[str, Any]:
                 "importer_peak_rss": max(imp_mon.peak, _status(importer.pid).get("VmHWM", 0)),
                 "summary": summary,
                 "encoder_rss_samples": enc_mon.samples,
+                "importer_rss_samples": imp_mon.samples,
                 "cpu": {
                     "encoder (all processes)": enc_mon.cpu_seconds,
                     "importer": imp_mon.cpu_seconds,
@@ -335,14 +338,21 @@ def main() -> None:
     )
     print("CPU seconds (user + system):")
     for name, secs in fl["cpu"].items():
-        print(f"  {name:<44} {secs:8.1f}  ({secs / wall * 100:.0f}% of one core)")
-    samples = fl["encoder_rss_samples"]
-    if len(samples) >= 8:
-        q = len(samples) // 4
         print(
-            "encoder RSS by quarter of the run (MiB): "
-            + " / ".join(f"{max(samples[i * q : (i + 1) * q]) / 2**20:.0f}" for i in range(4))
+            f"  {name:<44} {secs:8.1f}  ({secs / wall * 100:.0f}% of one core,"
+            f" {secs / (nbytes / 1e6):.3f} CPU-s/MB)"
         )
+    for who in ("encoder", "importer"):
+        samples = fl[f"{who}_rss_samples"]
+        if len(samples) >= 8:
+            q = len(samples) // 4
+            print(
+                f"{who} RSS by quarter of the run (MiB): "
+                + " / ".join(f"{max(samples[i * q : (i + 1) * q]) / 2**20:.0f}" for i in range(4))
+            )
+    peak_mb = fl["importer_peak_rss"] / 1e6
+    verdict = "ok" if peak_mb < IMPORTER_RSS_LIMIT_MB else "OVER"
+    print(f"importer peak RSS {peak_mb:.0f} MB: {verdict} (limit {IMPORTER_RSS_LIMIT_MB} MB)")
     sys.stdout.flush()
     mdb = {} if args.skip_mariadb else run_mariadb(dump, threads=args.workers)
     if mdb:

@@ -3,6 +3,10 @@
     python bench/importer.py                          # quick: 500k pairs, 64 MiB engine
     python bench/importer.py --engine-size 1GiB       # the full end-to-end figure (slow)
     python bench/importer.py --skip-import            # write rates only
+    python bench/importer.py --engines 8 --engine-size 128MiB --skip-writes
+                                                      # memory: 8 engines at once
+    python bench/importer.py --engines 8 --engine-size 128MiB --skip-writes --memory-budget 64GiB
+                                                      # the same with no effective budget
 
 1. Write rate (same pairs, same run, same LevelDB options, 1,000-pair batches):
    * floor: raw plyvel ``WriteBatch`` of each batch;
@@ -13,6 +17,10 @@
 2. End to end: an engine of ``--engine-size`` bytes (19-byte keys, 190-byte values) is written
    through gRPC into an ``importer serve`` child process, then imported into an in-process
    playground (PD + 3 stores); prints MB/s, regions, retries and the importer's peak RSS.
+   With ``--engines N`` (N > 1): N engines of ``--engine-size`` each are written at once by
+   two writers (like two encoder workers; even engines get ascending row keys, odd ones
+   shuffled index-like keys), closed, then imported two at a time; prints the importer's peak
+   RSS while writing and while importing (issue 6: under 500 MB whatever the engine size).
 """
 
 from __future__ import annotations
@@ -25,6 +33,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import uuid as uuidlib
 from collections.abc import Iterator
@@ -37,6 +46,7 @@ import plyvel
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from encoder.kvclient import encode_write_batch, encode_write_head  # noqa: E402
 from importer.config import parse_size  # noqa: E402
 from importer.engine import Engine, EngineOptions  # noqa: E402
 from protos import import_kvpb_pb2 as pb  # noqa: E402
@@ -267,10 +277,147 @@ def bench_import(size: int, work: Path) -> None:
         print(f"  importer peak RSS {peak:.0f} MB")
 
 
+RSS_LIMIT_MB = 500
+
+
+class RssSampler:
+    """Peak RSS of a process, sampled every 50 ms, per named phase."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.phase = "start"
+        self.peaks: dict[str, float] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                with open(f"/proc/{self.pid}/status") as f:
+                    rss = next(int(x.split()[1]) for x in f if x.startswith("VmRSS:")) / 1024
+            except (OSError, StopIteration):
+                return
+            self.peaks[self.phase] = max(self.peaks.get(self.phase, 0.0), rss)
+            time.sleep(0.05)
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def index_key(table: int, value: int, handle: int) -> bytes:
+    return (
+        b"t" + (table ^ (1 << 63)).to_bytes(8, "big") + b"_i" + (1 ^ (1 << 63)).to_bytes(8, "big")
+        + b"\x03" + (value ^ (1 << 63)).to_bytes(8, "big")
+        + b"\x03" + (handle ^ (1 << 63)).to_bytes(8, "big")
+    )  # fmt: skip
+
+
+def engine_messages(uuid: bytes, kind: int, size: int, seed: int) -> Iterator[list[bytes]]:
+    """WriteEngine streams (lists of serialized messages) filling one engine with ``size``
+    bytes: kind 0 ascending row keys, kind 1 shuffled index keys."""
+    rnd = random.Random(seed)
+    head = encode_write_head(uuid)
+    table = 100 + seed
+    if kind == 0:
+        value = bytes(rnd.randrange(256) for _ in range(VALUE_LEN))
+        keys: Iterator[bytes] = (row_key(table, h) for h in range(size // (19 + VALUE_LEN)))
+        pair_value = value
+    else:
+        n = size // (38 + 1)
+        handles = list(range(n))
+        rnd.shuffle(handles)
+        keys = (index_key(table, h * 7919 % n, h) for h in handles)
+        pair_value = b"0"
+    done = False
+    while not done:
+        msgs = [head]
+        for _ in range(PER_STREAM):
+            batch = [(k, pair_value) for _, k in zip(range(BATCH), keys, strict=False)]
+            if not batch:
+                done = True
+                break
+            msgs.append(encode_write_batch(batch, 1))
+        if len(msgs) > 1:
+            yield msgs
+
+
+def bench_engines(count: int, size: int, work: Path, budget: str | None) -> None:
+    from playground.cluster import Cluster, ClusterConfig
+
+    print(f"== {count} engines of {size / 2**20:.0f} MiB written at once by 2 writers, then "
+          f"imported 2 at a time into a playground of 3 stores; memory-budget {budget or 'default'}")  # fmt: skip
+    with Cluster(ClusterConfig(data_dir=work / "playground", seed=1)) as cluster:
+        extra = f'[engine]\nmemory-budget = "{budget}"\n' if budget else ""
+        child = Child(work / "multi-importer", cluster.pd_addr, extra)
+        sampler = RssSampler(child.proc.pid)
+        try:
+            uuids = [uuidlib.uuid4().bytes for _ in range(count)]
+            for u in uuids:
+                child.kv.OpenEngine(pb.OpenEngineRequest(uuid=u))
+            sampler.phase = "write"
+            streams = [engine_messages(u, i % 2, size, i) for i, u in enumerate(uuids)]
+            lock = threading.Lock()
+
+            def writer() -> None:
+                live = list(streams)
+                while live:
+                    for it in list(live):
+                        with lock:
+                            msgs = next(it, None)
+                        if msgs is None:
+                            live.remove(it)
+                            continue
+                        resp = child.write_raw(iter(msgs))
+                        assert not resp.HasField("error")
+
+            t = time.perf_counter()
+            cpu0 = cpu_seconds(child.proc.pid)
+            with ThreadPoolExecutor(2) as pool:
+                for f in [pool.submit(writer) for _ in range(2)]:
+                    f.result()
+            write_s = time.perf_counter() - t
+            write_cpu = cpu_seconds(child.proc.pid) - cpu0
+            sampler.phase = "close"
+            for u in uuids:
+                child.kv.CloseEngine(pb.CloseEngineRequest(uuid=u))
+            sampler.phase = "import"
+            t = time.perf_counter()
+            cpu0 = cpu_seconds(child.proc.pid)
+            with ThreadPoolExecutor(2) as pool:
+                list(
+                    pool.map(
+                        lambda u: child.kv.ImportEngine(
+                            pb.ImportEngineRequest(uuid=u), timeout=24 * 3600
+                        ),
+                        uuids,
+                    )
+                )
+            import_s = time.perf_counter() - t
+            import_cpu = cpu_seconds(child.proc.pid) - cpu0
+            sampler.stop()
+        finally:
+            peak = child.stop()
+        mb = count * size / 1e6
+        print(f"  write {count} engines       {write_s:7.1f} s  {mb / write_s:6.1f} MB/s"
+              f"  importer CPU {write_cpu:.1f} s ({write_cpu / mb:.3f} CPU-s/MB)")  # fmt: skip
+        print(f"  import them               {import_s:7.1f} s  {mb / import_s:6.1f} MB/s"
+              f"  importer CPU {import_cpu:.1f} s ({import_cpu / mb:.3f} CPU-s/MB)")  # fmt: skip
+        phases = ", ".join(f"{k} {v:.0f} MB" for k, v in sampler.peaks.items())
+        verdict = "ok" if peak < RSS_LIMIT_MB else "OVER"
+        print(f"  importer peak RSS {peak:.0f} MB ({verdict}: limit {RSS_LIMIT_MB} MB); "
+              f"by phase: {phases}")  # fmt: skip
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     ap.add_argument("--pairs", type=int, default=500_000, help="pairs for the write-rate part")
     ap.add_argument("--engine-size", default="64MiB", help="engine size for the import part")
+    ap.add_argument("--engines", type=int, default=1, help="engines written at once (memory)")
+    ap.add_argument(
+        "--memory-budget", default=None, help="engine.memory-budget (default: the importer's)"
+    )
     ap.add_argument("--skip-writes", action="store_true")
     ap.add_argument("--skip-import", action="store_true")
     ap.add_argument("--work-dir", type=Path, default=None)
@@ -280,7 +427,9 @@ def main() -> int:
     try:
         if not args.skip_writes:
             bench_writes(args.pairs, work)
-        if not args.skip_import:
+        if not args.skip_import and args.engines > 1:
+            bench_engines(args.engines, parse_size(args.engine_size), work, args.memory_budget)
+        elif not args.skip_import:
             bench_import(parse_size(args.engine_size), work)
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -100,6 +100,7 @@ class EngineConfig:
     max_file_size: int = _size(64 * MIB)
     block_cache_size: int = _size(8 * MIB)
     compression: str = "snappy"
+    memory_budget: int = _size(256 * MIB)
 
 
 @dataclass(frozen=True)
@@ -220,6 +221,7 @@ def _validate(cfg: Config) -> Config:
         "import.send-kv-size": imp.send_kv_size,
         "engine.write-buffer-size": cfg.engine.write_buffer_size,
         "engine.max-file-size": cfg.engine.max_file_size,
+        "engine.memory-budget": cfg.engine.memory_budget,
         "coordinator.lease-ttl": cfg.coordinator.lease_ttl,
         "pd.timeout": cfg.pd.timeout,
     }

@@ -10,6 +10,9 @@ An engine that was ``importing`` when the process died is ``closed`` again after
 (import is idempotent). Engines live in ``<import-dir>/engines/<canonical uuid>``; the uuid is
 always 16 raw bytes, never a client-chosen path.
 
+With a ``MemoryBudget`` the registry reports every write to it (which flushes memtables of
+engines holding too much) and flushes each engine's memtable when it is closed.
+
 Public API: ``EngineState``, ``EngineInfo``, ``EngineRegistry``, ``parse_uuid``.
 """
 
@@ -37,6 +40,7 @@ from importer.errors import (
     StorageError,
     TooManyOpenEngines,
 )
+from importer.membudget import MemoryBudget
 from importer.metadb import MetaDB
 
 log = structlog.get_logger("importer.registry")
@@ -140,6 +144,7 @@ class EngineRegistry:
         *,
         max_open_engines: int,
         disk: DiskGuard,
+        budget: MemoryBudget | None = None,
     ) -> None:
         self.root = data_dir / ENGINES_DIR
         self.root.mkdir(parents=True, exist_ok=True)
@@ -147,6 +152,7 @@ class EngineRegistry:
         self._options = options
         self._max_open = max_open_engines
         self._disk = disk
+        self._budget = budget
         self._lock = threading.Lock()
         self._entries: dict[bytes, _Entry] = {}
         self._last_flush = time.monotonic()
@@ -210,12 +216,19 @@ class EngineRegistry:
             self._maybe_flush_counters()
 
     def record_written(self, raw_uuid: bytes, kvs: int, nbytes: int) -> None:
-        """Adds to the engine's written counters (persisted lazily)."""
+        """Adds to the engine's written counters (persisted lazily) and to the memory budget."""
         with self._lock:
             entry = self._entries.get(bytes(raw_uuid))
             if entry is not None:
                 entry.kvs += kvs
                 entry.bytes += nbytes
+        if self._budget is not None:
+            self._budget.written(nbytes, self.live_engines)
+
+    def live_engines(self) -> list[Engine]:
+        """Every engine whose LevelDB is open (being written, closed or importing)."""
+        with self._lock:
+            return [e.engine for e in self._entries.values() if e.engine is not None]
 
     def close(self, raw_uuid: bytes) -> None:
         """Closes an open engine; closing a closed or imported engine again is a no-op."""
@@ -234,6 +247,10 @@ class EngineRegistry:
             # replay its whole log into a new level-0 file first (about a third of a second
             # per 20 MB engine on the reference machine).
             self._persist(entry)
+            engine = entry.engine
+        if self._budget is not None and engine is not None:
+            # Nothing is written any more: free the memtable before the import reads it.
+            self._budget.flush_closed(engine)
         log.info("engine closed", uuid=str(uid), kvs=entry.kvs, bytes=entry.bytes)
 
     @contextmanager

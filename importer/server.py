@@ -30,9 +30,11 @@ from importer.importjob import ImportSettings
 from importer.importmanager import ImportManager
 from importer.jobstore import JobStore
 from importer.kvservice import VERSION, ImportKVService
+from importer.mappedpages import MappedPages
+from importer.membudget import MemoryBudget
 from importer.metadb import MetaDB
 from importer.metrics import Metrics
-from importer.registry import EngineRegistry
+from importer.registry import ENGINES_DIR, EngineRegistry
 from importer.retry import RetryPolicies
 from importer.statuspage import StatusServer
 from importer.throttle import RateLimiter, StoreSlots
@@ -74,6 +76,9 @@ class ImporterServer:
         data_dir = Path(imp.import_dir)
         self.meta = MetaDB(data_dir)
         self.disk = DiskGuard(data_dir, imp.min_available_ratio)
+        self.budget = MemoryBudget(
+            config.engine.memory_budget, mapped=MappedPages(data_dir / ENGINES_DIR)
+        )
         self.registry = EngineRegistry(
             data_dir,
             self.meta,
@@ -85,6 +90,7 @@ class ImporterServer:
             ),
             max_open_engines=imp.max_open_engines,
             disk=self.disk,
+            budget=self.budget,
         )
         self.coordinator = Coordinator(
             JobStore(self.meta),
@@ -217,6 +223,7 @@ class ImporterServer:
         if not bound:
             raise ConfigError("server.addr", f"cannot listen on {cfg.server.addr}")
         server.start()
+        self.budget.start(self.registry.live_engines)
         self._grpc = server
         self.address = f"{host}:{bound}"
         if cfg.status_server_address:
@@ -261,6 +268,7 @@ class ImporterServer:
             self._status.stop()
             self._status = None
         self.imports.close()
+        self.budget.stop()
         self.registry.shutdown()
         self.meta.close()
         log.info("importer stopped", addr=self.address)

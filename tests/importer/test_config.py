@@ -122,6 +122,8 @@ def test_toml_overrides_defaults_and_flags_override_toml(tmp_path: Path) -> None
         ("[import]\npause-pd-scheduler-scope = 'cluster'\n", "import.pause-pd-scheduler-scope"),
         ("[import]\npause-schedulers = true\n", "import.pause-schedulers"),
         ("[engine]\ncompression = 'zstd'\n", "engine.compression"),
+        ("[engine]\nmemory-budget = 0\n", "engine.memory-budget"),
+        ("[engine]\nmemory-budget = 'lots'\n", "engine.memory-budget"),
         ("[security]\nca-path = '/ca.pem'\n", "security"),
         ("log-level = 'loud'\n", "log-level"),
     ],
