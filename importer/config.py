@@ -100,7 +100,7 @@ class EngineConfig:
     max_file_size: int = _size(64 * MIB)
     block_cache_size: int = _size(8 * MIB)
     compression: str = "snappy"
-    memory_budget: int = _size(256 * MIB)
+    memory_budget: int = _size(192 * MIB)
 
 
 @dataclass(frozen=True)
