@@ -115,6 +115,30 @@ def test_fatal_failure_is_visible_to_every_encoder(start_server: StartServer) ->
     assert resp.WhichOneof("result") == "job_failed" and "no TiDB" in resp.job_failed
 
 
+def test_forget_job_only_for_a_failed_job_then_the_id_is_free(start_server: StartServer) -> None:
+    h = start_server()
+    with pytest.raises(grpc.RpcError) as info:
+        h.coord.ForgetJob(cpb.ForgetJobRequest(job_id="job-1", worker_id="a"))
+    assert info.value.code() == grpc.StatusCode.NOT_FOUND
+    h.coord.RegisterJob(cpb.RegisterJobRequest(job_id="job-1", plan=job_plan(), worker_id="a"))
+    with pytest.raises(grpc.RpcError) as info:
+        h.coord.ForgetJob(cpb.ForgetJobRequest(job_id="job-1", worker_id="a"))
+    assert info.value.code() == grpc.StatusCode.FAILED_PRECONDITION
+    assert "only a failed job" in (info.value.details() or "")
+    schema = h.coord.LeaseTask(cpb.LeaseTaskRequest(job_id="job-1", worker_id="a")).task
+    h.coord.FailTask(
+        cpb.FailTaskRequest(
+            job_id="job-1", worker_id="a", task_id=schema.task_id, error="no TiDB", fatal=True
+        )
+    )
+    forgot = h.coord.ForgetJob(cpb.ForgetJobRequest(job_id="job-1", worker_id="a"))
+    assert "no TiDB" in forgot.error
+    reg = h.coord.RegisterJob(
+        cpb.RegisterJobRequest(job_id="job-1", plan=job_plan(), worker_id="b")
+    )
+    assert reg.created
+
+
 def test_errors_are_grpc_statuses(start_server: StartServer) -> None:
     h = start_server()
     with pytest.raises(grpc.RpcError) as info:
