@@ -20,7 +20,8 @@ memory is free before its import starts reading.
 Memory LevelDB frees goes back to the C allocator, which keeps it; ``release_free_memory``
 hands it back to the OS (glibc's ``malloc_trim``; a no-op elsewhere) after every flush.
 
-Public API: ``MemoryBudget``, ``Flushable``, ``release_free_memory``, ``CHECK_EVERY_BYTES``,
+Public API: ``MemoryBudget``, ``Flushable``, ``release_free_memory``, ``limit_malloc_arenas``,
+``MALLOC_ARENAS``, ``CHECK_EVERY_BYTES``,
 ``LOW_WATER``, ``WATCH_INTERVAL_S``, ``Mapped``.
 """
 
@@ -80,6 +81,23 @@ def _load_malloc_trim() -> Callable[[int], int] | None:
 
 
 _MALLOC_TRIM = _load_malloc_trim()
+# glibc's mallopt parameter for the number of malloc arenas.
+_M_ARENA_MAX = -8
+# Arenas for the importer: glibc's default (8 per core) lets each of gRPC's and LevelDB's
+# threads keep its own arena of freed memory, hundreds of MB that malloc_trim cannot return.
+MALLOC_ARENAS = 2
+
+
+def limit_malloc_arenas(arenas: int = MALLOC_ARENAS) -> bool:
+    """Caps glibc's malloc arenas for threads created from now on (like ``MALLOC_ARENA_MAX``);
+    False where that is not possible (not glibc)."""
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):  # pragma: no cover - not glibc
+        return False
+    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+    mallopt.restype = ctypes.c_int
+    return bool(mallopt(_M_ARENA_MAX, arenas))
 
 
 def release_free_memory() -> None:

@@ -12,7 +12,7 @@ import pytest
 from importer.diskspace import DiskGuard
 from importer.engine import Engine, EngineOptions
 from importer.mappedpages import MappedPages
-from importer.membudget import LOW_WATER, MemoryBudget
+from importer.membudget import LOW_WATER, MemoryBudget, limit_malloc_arenas
 from importer.metadb import MetaDB
 from importer.registry import EngineRegistry
 
@@ -264,3 +264,11 @@ def test_pages_an_engine_read_are_resident_until_paged_out(tmp_path: Path) -> No
         assert sum(1 for _ in engine.iterate()) == 100_000  # read again from the files
     finally:
         engine.close()
+
+
+@pytest.mark.skipif(
+    platform.system() != "Linux" or platform.libc_ver()[0] != "glibc", reason="glibc only"
+)
+def test_glibc_accepts_the_malloc_arena_cap() -> None:
+    # 16 arenas = glibc's default on this 2-core machine (8 per core): harmless to the tests.
+    assert limit_malloc_arenas(16)
