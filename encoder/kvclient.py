@@ -21,49 +21,38 @@ import grpc
 from encoder.errors import EngineMissing, ImporterError
 from encoder.importerlink import call
 from protos import import_kvpb_pb2 as pb
+from tidbkv.codec import encode_uvarint
 
-_VARINTS: list[bytes] = []
-
-
-def _varint(n: int) -> bytes:
-    out = bytearray()
-    while n >= 0x80:
-        out.append((n & 0x7F) | 0x80)
-        n >>= 7
-    out.append(n)
-    return bytes(out)
-
-
-_VARINTS = [_varint(i) for i in range(1 << 14)]
+_VARINTS = [encode_uvarint(i) for i in range(1 << 14)]
 _SMALL = len(_VARINTS)
 
 
 def encode_write_head(uuid: bytes) -> bytes:
     """``WriteEngineRequest{head: WriteHead{uuid}}`` serialized."""
-    head = b"\x0a" + _varint(len(uuid)) + uuid
-    return b"\x0a" + _varint(len(head)) + head
+    head = b"\x0a" + encode_uvarint(len(uuid)) + uuid
+    return b"\x0a" + encode_uvarint(len(head)) + head
 
 
 def encode_write_batch(pairs: Sequence[tuple[bytes, bytes]], commit_ts: int) -> bytes:
     """``WriteEngineRequest{batch: WriteBatch{commit_ts, mutations: [Put key value]...}}``
     serialized (proto3: ``op = Put = 0`` is the default and not written)."""
     v = _VARINTS
-    parts: list[bytes] = [b"\x08", _varint(commit_ts)] if commit_ts else []
+    parts: list[bytes] = [b"\x08", encode_uvarint(commit_ts)] if commit_ts else []
     extend = parts.extend
     for key, value in pairs:
         lk = len(key)
         lv = len(value)
-        vk = v[lk] if lk < _SMALL else _varint(lk)
+        vk = v[lk] if lk < _SMALL else encode_uvarint(lk)
         if lv:
-            vv = v[lv] if lv < _SMALL else _varint(lv)
+            vv = v[lv] if lv < _SMALL else encode_uvarint(lv)
             body = 2 + len(vk) + lk + len(vv) + lv
-            extend((b"\x12", v[body] if body < _SMALL else _varint(body), b"\x12", vk, key))
+            extend((b"\x12", v[body] if body < _SMALL else encode_uvarint(body), b"\x12", vk, key))
             extend((b"\x1a", vv, value))
         else:  # proto3 leaves an empty bytes field out
             body = 1 + len(vk) + lk
-            extend((b"\x12", v[body] if body < _SMALL else _varint(body), b"\x12", vk, key))
+            extend((b"\x12", v[body] if body < _SMALL else encode_uvarint(body), b"\x12", vk, key))
     batch = b"".join(parts)
-    return b"\x12" + _varint(len(batch)) + batch
+    return b"\x12" + encode_uvarint(len(batch)) + batch
 
 
 def _identity(data: bytes) -> bytes:

@@ -14,20 +14,12 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-
-def _varint(n: int) -> bytes:
-    out = bytearray()
-    while n >= 0x80:
-        out.append((n & 0x7F) | 0x80)
-        n >>= 7
-    out.append(n)
-    return bytes(out)
-
+from tidbkv.codec import encode_uvarint
 
 # Varints of every length below this come from a table (keys and values are almost always
 # shorter; longer ones are encoded on the spot).
 _SMALL = 1 << 14
-_VARINTS = [_varint(i) for i in range(_SMALL)]
+_VARINTS = [encode_uvarint(i) for i in range(_SMALL)]
 # Field tags (field number << 3 | wire type 2 = length-delimited, 0 = varint).
 _REQUEST_BATCH = b"\x12"  # WriteRequest.batch = 2
 _BATCH_COMMIT_TS = b"\x08"  # WriteBatch.commit_ts = 1
@@ -39,20 +31,20 @@ _PAIR_VALUE = b"\x12"  # Pair.value = 2
 def encode_write_batch(pairs: Sequence[tuple[bytes, bytes]], commit_ts: int) -> bytes:
     """``WriteRequest{batch: WriteBatch{commit_ts, pairs: [Pair{key, value}]...}}`` serialized."""
     v = _VARINTS
-    parts: list[bytes] = [_BATCH_COMMIT_TS, _varint(commit_ts)] if commit_ts else []
+    parts: list[bytes] = [_BATCH_COMMIT_TS, encode_uvarint(commit_ts)] if commit_ts else []
     extend = parts.extend
     for key, value in pairs:
         lk = len(key)
-        vk = v[lk] if lk < _SMALL else _varint(lk)
+        vk = v[lk] if lk < _SMALL else encode_uvarint(lk)
         lv = len(value)
         if lv:
-            vv = v[lv] if lv < _SMALL else _varint(lv)
+            vv = v[lv] if lv < _SMALL else encode_uvarint(lv)
             body = 2 + len(vk) + lk + len(vv) + lv
-            vb = v[body] if body < _SMALL else _varint(body)
+            vb = v[body] if body < _SMALL else encode_uvarint(body)
             extend((_BATCH_PAIR, vb, _PAIR_KEY, vk, key, _PAIR_VALUE, vv, value))
         else:  # proto3 leaves an empty bytes field out
             body = 1 + len(vk) + lk
-            vb = v[body] if body < _SMALL else _varint(body)
+            vb = v[body] if body < _SMALL else encode_uvarint(body)
             extend((_BATCH_PAIR, vb, _PAIR_KEY, vk, key))
     batch = b"".join(parts)
-    return _REQUEST_BATCH + _varint(len(batch)) + batch
+    return _REQUEST_BATCH + encode_uvarint(len(batch)) + batch
