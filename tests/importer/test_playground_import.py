@@ -260,9 +260,19 @@ def test_kill9_during_writes_then_restart_and_finish_loses_and_doubles_nothing(
         for i in range(0, 2000, 250):
             kv.WriteEngine(stream(u, pairs[i : i + 250]))
             acked = i + 250
-        # A stream in flight when the process dies.
-        future = kv.WriteEngine.future(stream(u, pairs[2000:2600]))
+        # A stream in flight when the process dies: its first batch is sent, and it is held
+        # open (the generator waits) until the importer is gone, so it can never complete.
+        sent, killed = threading.Event(), threading.Event()
+
+        def held_open() -> Iterator[Any]:
+            yield from stream(u, pairs[2000:2600])
+            sent.set()
+            killed.wait(30)
+
+        future = kv.WriteEngine.future(held_open())
+        assert sent.wait(10)
         proc.kill9()
+        killed.set()
         with pytest.raises(grpc.RpcError):
             future.result(timeout=10)
         channel.close()
