@@ -46,11 +46,11 @@ import plyvel
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from encoder.kvclient import encode_write_batch, encode_write_head  # noqa: E402
 from importer.config import parse_size  # noqa: E402
 from importer.engine import Engine, EngineOptions  # noqa: E402
 from protos import import_kvpb_pb2 as pb  # noqa: E402
 from protos import import_kvpb_pb2_grpc  # noqa: E402
+from protos.kvbatch import encode_write_engine_batch, encode_write_engine_head  # noqa: E402
 
 BATCH = 1000
 VALUE_LEN = 190
@@ -318,7 +318,7 @@ def engine_messages(uuid: bytes, kind: int, size: int, seed: int) -> Iterator[li
     """WriteEngine streams (lists of serialized messages) filling one engine with ``size``
     bytes: kind 0 ascending row keys, kind 1 shuffled index keys."""
     rnd = random.Random(seed)
-    head = encode_write_head(uuid)
+    head = encode_write_engine_head(uuid)
     table = 100 + seed
     if kind == 0:
         value = bytes(rnd.randrange(256) for _ in range(VALUE_LEN))
@@ -338,7 +338,7 @@ def engine_messages(uuid: bytes, kind: int, size: int, seed: int) -> Iterator[li
             if not batch:
                 done = True
                 break
-            msgs.append(encode_write_batch(batch, 1))
+            msgs.append(encode_write_engine_batch(batch, 1))
         if len(msgs) > 1:
             yield msgs
 

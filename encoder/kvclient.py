@@ -2,13 +2,13 @@
 import / cleanup, in the same verbs.
 
 ``write`` sends KV pairs as one ``WriteEngine`` stream (head, then batches of ``batch_pairs``)
-whose request messages are serialized in bulk by ``encode_write_batch`` (byte-identical to
+whose request messages are serialized in bulk by ``protos.kvbatch`` (byte-identical to
 protobuf's serialization, about twice as fast as building messages pair by pair). An OK answer
 means every pair is durable in the engine. A ``engine_not_found`` answer (the engine is no
 longer open: closed for import, or cleaned up) raises ``EngineMissing``; gRPC failures are
 translated by ``encoder.importerlink``.
 
-Public API: ``ImportKVClient``, ``encode_write_batch``, ``encode_write_head``.
+Public API: ``ImportKVClient``.
 """
 
 from __future__ import annotations
@@ -21,38 +21,7 @@ import grpc
 from encoder.errors import EngineMissing, ImporterError
 from encoder.importerlink import call
 from protos import import_kvpb_pb2 as pb
-from tidbkv.codec import encode_uvarint
-
-_VARINTS = [encode_uvarint(i) for i in range(1 << 14)]
-_SMALL = len(_VARINTS)
-
-
-def encode_write_head(uuid: bytes) -> bytes:
-    """``WriteEngineRequest{head: WriteHead{uuid}}`` serialized."""
-    head = b"\x0a" + encode_uvarint(len(uuid)) + uuid
-    return b"\x0a" + encode_uvarint(len(head)) + head
-
-
-def encode_write_batch(pairs: Sequence[tuple[bytes, bytes]], commit_ts: int) -> bytes:
-    """``WriteEngineRequest{batch: WriteBatch{commit_ts, mutations: [Put key value]...}}``
-    serialized (proto3: ``op = Put = 0`` is the default and not written)."""
-    v = _VARINTS
-    parts: list[bytes] = [b"\x08", encode_uvarint(commit_ts)] if commit_ts else []
-    extend = parts.extend
-    for key, value in pairs:
-        lk = len(key)
-        lv = len(value)
-        vk = v[lk] if lk < _SMALL else encode_uvarint(lk)
-        if lv:
-            vv = v[lv] if lv < _SMALL else encode_uvarint(lv)
-            body = 2 + len(vk) + lk + len(vv) + lv
-            extend((b"\x12", v[body] if body < _SMALL else encode_uvarint(body), b"\x12", vk, key))
-            extend((b"\x1a", vv, value))
-        else:  # proto3 leaves an empty bytes field out
-            body = 1 + len(vk) + lk
-            extend((b"\x12", v[body] if body < _SMALL else encode_uvarint(body), b"\x12", vk, key))
-    batch = b"".join(parts)
-    return b"\x12" + encode_uvarint(len(batch)) + batch
+from protos.kvbatch import encode_write_engine_batch, encode_write_engine_head
 
 
 def _identity(data: bytes) -> bytes:
@@ -108,9 +77,9 @@ class ImportKVClient:
         step = self.batch_pairs
 
         def requests() -> Iterator[bytes]:
-            yield encode_write_head(uuid.bytes)
+            yield encode_write_engine_head(uuid.bytes)
             for i in range(0, len(pairs), step):
-                yield encode_write_batch(pairs[i : i + step], commit_ts)
+                yield encode_write_engine_batch(pairs[i : i + step], commit_ts)
 
         resp = call("WriteEngine", lambda: self._write(requests()))
         if resp.HasField("error"):

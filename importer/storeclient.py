@@ -25,10 +25,10 @@ from importer.errors import ClusterError, RegionError, RegionErrorKind, RpcFailu
 from importer.metrics import Metrics
 from importer.pbconvert import context_for, encode_key, region_error_from_pb, region_from_pb
 from importer.pdclient import channel_to
-from importer.sstwire import encode_write_batch
 from importer.tls import TlsFiles
 from protos import import_sstpb_pb2 as sst
 from protos import import_sstpb_pb2_grpc, kvrpcpb_pb2, tikvpb_pb2_grpc
+from protos.kvbatch import encode_sst_write_batch
 
 # Lightning gives a whole region write 15 min (ErrWriteTooSlow) and an ingest 30 s+.
 WRITE_TIMEOUT_S = 15 * 60.0
@@ -135,7 +135,7 @@ class StoreChannels:
                 call = self._store(address).write_raw.future(iter(feed), timeout=WRITE_TIMEOUT_S)
                 streams.append((peer, address, feed, call))
             for batch in batches:
-                data = encode_write_batch(batch, commit_ts)
+                data = encode_sst_write_batch(batch, commit_ts)
                 for _, _, feed, call in streams:
                     if not feed.put(data, call):
                         raise self._stream_failure(region, streams)

@@ -13,8 +13,6 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
 
 from encoder.delivery import Delivery
 from encoder.errors import (
@@ -26,34 +24,10 @@ from encoder.errors import (
     TooManyOpenEngines,
 )
 from encoder.importerlink import open_channel
-from encoder.kvclient import ImportKVClient, encode_write_batch, encode_write_head
+from encoder.kvclient import ImportKVClient
 from encoder.retry import Backoff, retry
 from importer.config import load_config
 from importer.server import ImporterServer
-from protos import import_kvpb_pb2 as pb
-
-pairs_strategy = st.lists(
-    st.tuples(st.binary(min_size=1, max_size=40), st.binary(max_size=300)), max_size=30
-)
-
-
-@settings(max_examples=60, deadline=None)
-@given(pairs=pairs_strategy, ts=st.integers(0, 2**64 - 1))
-def test_bulk_serialized_batches_equal_protobufs(pairs: list[tuple[bytes, bytes]], ts: int) -> None:
-    batch = pb.WriteBatch(commit_ts=ts)
-    for k, v in pairs:
-        batch.mutations.add(key=k, value=v)
-    assert encode_write_batch(pairs, ts) == pb.WriteEngineRequest(batch=batch).SerializeToString()
-
-
-def test_large_values_and_the_head_serialize_like_protobuf() -> None:
-    pairs = [(b"k" * 20000, b"v" * 70000)]
-    batch = pb.WriteBatch(commit_ts=5)
-    batch.mutations.add(key=pairs[0][0], value=pairs[0][1])
-    assert encode_write_batch(pairs, 5) == pb.WriteEngineRequest(batch=batch).SerializeToString()
-    uid = uuidlib.uuid4().bytes
-    head = pb.WriteEngineRequest(head=pb.WriteHead(uuid=uid)).SerializeToString()
-    assert encode_write_head(uid) == head
 
 
 @pytest.fixture
